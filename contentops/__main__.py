@@ -1,0 +1,3 @@
+from contentops.cli.app import main
+
+main()

@@ -1,0 +1,503 @@
+"""The content calendar: campaigns, posts and the review workflow.
+
+Functions take a Workspace and plain values (``now`` included) and return plain dicts,
+so they serve the CLI and Python scripts alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from .errors import ConflictError, NotFoundError, TransitionError, UsageError
+from .timeutil import from_utc_iso, get_zone, local_iso, parse_when, to_utc_iso
+from .workspace import Workspace
+
+POSTS = "posts"
+CAMPAIGNS = "campaigns"
+
+STATUSES = ("idea", "draft", "in-review", "changes-requested", "approved", "scheduled", "published", "cancelled")
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "submit": (("idea", "draft", "changes-requested"), "in-review"),
+    "approve": (("in-review",), "approved"),
+    "request-changes": (("in-review", "approved", "scheduled"), "changes-requested"),
+    "schedule": (("approved",), "scheduled"),
+    "publish": (("approved", "scheduled"), "published"),
+    "cancel": (("idea", "draft", "in-review", "changes-requested", "approved", "scheduled"), "cancelled"),
+}
+CONTENT_FIELDS = ("title", "caption", "hashtags", "video")
+_TIKTOK_URL = re.compile(
+    r"^https://(?:www\.|m\.)?tiktok\.com/@[A-Za-z0-9._]+/(?:video|photo)/\d+(?:[/?#].*)?$"
+    r"|^https://(?:vm|vt)\.tiktok\.com/[A-Za-z0-9]+/?$"
+)
+_HASHTAG = re.compile(r"^[^\s#]{1,100}$")
+
+
+# -- small validators ---------------------------------------------------------------------
+def normalise_hashtags(tags: Iterable[str]) -> list[str]:
+    """``['#Summer', 'sale', 'a,b']`` -> ``['#Summer', '#sale', '#a', '#b']`` (order kept, case-insensitive de-dup)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in tags:
+        for part in re.split(r"[,\s]+", raw.strip()):
+            if not part:
+                continue
+            tag = part.lstrip("#")
+            if not _HASHTAG.match(tag):
+                raise UsageError(f"{part!r} is not a hashtag", hint="use letters, digits or _ after '#', e.g. #SummerDrop")
+            if tag.casefold() not in seen:
+                seen.add(tag.casefold())
+                out.append("#" + tag)
+    return out
+
+
+def parse_post_id(text: str | int) -> int:
+    raw = str(text).strip().lstrip("#")
+    if not raw.isdigit() or int(raw) == 0:
+        raise UsageError(f"{text!r} is not a post id", hint="post ids are numbers; 'contentops post list' shows them")
+    return int(raw)
+
+
+def check_pillar(ws: Workspace, pillar: str | None) -> str | None:
+    if pillar is None:
+        return None
+    pillar = pillar.strip().lower()
+    if pillar not in ws.config.pillars:
+        raise UsageError(
+            f"unknown pillar {pillar!r}",
+            hint=f"use one of: {', '.join(ws.config.pillars)} (or add it under [content] pillars in contentops.toml)",
+        )
+    return pillar
+
+
+def check_url(url: str) -> str:
+    url = url.strip()
+    if not _TIKTOK_URL.match(url):
+        raise UsageError(
+            f"{url!r} is not a TikTok video URL",
+            hint="copy the link from TikTok, e.g. https://www.tiktok.com/@brand/video/7301234567890123456",
+        )
+    return url
+
+
+# -- output forms --------------------------------------------------------------------------
+def post_json(post: dict[str, Any]) -> dict[str, Any]:
+    """The stable public form of a post: times as ISO-8601 in the post's own zone."""
+    zone = post.get("tz") or "UTC"
+    return {
+        "id": post["id"],
+        "title": post["title"],
+        "status": post["status"],
+        "at": local_iso(post.get("at"), zone),
+        "tz": zone,
+        "pillar": post.get("pillar"),
+        "campaign": post.get("campaign"),
+        "caption": post.get("caption", ""),
+        "hashtags": list(post.get("hashtags", [])),
+        "owner": post.get("owner"),
+        "video": post.get("video"),
+        "url": post.get("url"),
+        "approved_by": post.get("approved_by"),
+        "approved_at": local_iso(post.get("approved_at"), zone),
+        "published_at": local_iso(post.get("published_at"), zone),
+        "created_at": local_iso(post.get("created_at"), zone),
+        "updated_at": local_iso(post.get("updated_at"), zone),
+        "log": [
+            {**entry, "at": local_iso(entry["at"], zone)} for entry in post.get("log", [])
+        ],
+    }
+
+
+def campaign_json(campaign: dict[str, Any], posts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    out = {
+        "id": campaign["id"],
+        "name": campaign["name"],
+        "start": campaign["start"],
+        "end": campaign["end"],
+        "hashtags": list(campaign.get("hashtags", [])),
+        "goals": dict(campaign.get("goals", {})),
+        "created_at": campaign.get("created_at"),
+    }
+    if posts is not None:
+        counts: dict[str, int] = {}
+        for p in posts:
+            counts[p["status"]] = counts.get(p["status"], 0) + 1
+        out["posts"] = {"total": len(posts), "by_status": counts}
+    return out
+
+
+# -- campaigns -----------------------------------------------------------------------------
+def parse_goals(items: Iterable[str]) -> dict[str, int]:
+    goals: dict[str, int] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lower()
+        digits = value.strip().replace(",", "").replace("_", "")
+        if not sep or not re.fullmatch(r"[a-z_]+", name) or not digits.isdigit():
+            raise UsageError(f"cannot read goal {item!r}", hint="write goals as METRIC=NUMBER, e.g. --goal views=100000")
+        goals[name] = int(digits)
+    return goals
+
+
+def add_campaign(
+    ws: Workspace,
+    name: str,
+    start: date,
+    end: date,
+    *,
+    hashtags: Iterable[str] = (),
+    goals: dict[str, int] | None = None,
+    now: datetime,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    name = " ".join(name.split())
+    if not name:
+        raise UsageError("a campaign needs a name")
+    if end < start:
+        raise UsageError(f"the campaign ends ({end}) before it starts ({start})", hint="swap --start and --end")
+    doc = {
+        "name": name,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "hashtags": normalise_hashtags(hashtags),
+        "goals": goals or {},
+        "created_at": to_utc_iso(now),
+    }
+    with ws.store(actor).transaction("campaign add") as tx:
+        if _find_campaign(tx.all(CAMPAIGNS), name) is not None:
+            raise ConflictError(f"a campaign named {name!r} exists already", hint="choose another name")
+        doc["id"] = tx.insert(CAMPAIGNS, doc)
+        tx.summary = f"added campaign '{name}'"
+    return doc
+
+
+def _find_campaign(campaigns: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    key = name.strip().casefold()
+    return next((c for c in campaigns if c["name"].casefold() == key or str(c["id"]) == key), None)
+
+
+def get_campaign(campaigns: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    found = _find_campaign(campaigns, name)
+    if found is None:
+        known = ", ".join(c["name"] for c in campaigns) or "none yet"
+        raise NotFoundError(f"no campaign named {name!r}", hint=f"campaigns: {known} ('contentops campaign add' makes one)")
+    return found
+
+
+def list_campaigns(ws: Workspace) -> list[dict[str, Any]]:
+    view = ws.store().read()
+    posts = view.all(POSTS)
+    return [
+        campaign_json(c, [p for p in posts if p.get("campaign") == c["name"]])
+        for c in sorted(view.all(CAMPAIGNS), key=lambda c: (c["start"], c["name"]))
+    ]
+
+
+def show_campaign(ws: Workspace, name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    view = ws.store().read()
+    campaign = get_campaign(view.all(CAMPAIGNS), name)
+    posts = sorted(
+        (p for p in view.all(POSTS) if p.get("campaign") == campaign["name"]),
+        key=lambda p: (p.get("at") is None, p.get("at") or "", p["id"]),
+    )
+    return campaign_json(campaign, posts), [post_json(p) for p in posts]
+
+
+# -- posts ---------------------------------------------------------------------------------
+def _log(post: dict[str, Any], now: datetime, by: str, action: str, note: str | None, **extra: Any) -> list[dict[str, Any]]:
+    entry = {"at": to_utc_iso(now), "by": by, "action": action, **extra}
+    if note:
+        entry["note"] = note
+    return [*post.get("log", []), entry]
+
+
+def resolve_when(ws: Workspace, when: str | None, tz: str | None, now: datetime) -> tuple[str | None, str]:
+    """(UTC text or None, zone name) for a typed time in ``tz`` or the home zone."""
+    zone = tz or ws.config.zone
+    get_zone(zone)
+    if when is None:
+        return None, zone
+    return to_utc_iso(parse_when(when, zone, now)), zone
+
+
+def add_post(
+    ws: Workspace,
+    title: str,
+    *,
+    now: datetime,
+    at: str | None = None,
+    tz: str | None = None,
+    pillar: str | None = None,
+    campaign: str | None = None,
+    caption: str = "",
+    hashtags: Iterable[str] = (),
+    owner: str | None = None,
+    video: str | None = None,
+    idea: bool = False,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError("a post needs a title", hint='e.g. contentops post add "Behind the scenes" --at "fri 6pm"')
+    at_utc, zone = resolve_when(ws, at, tz, now)
+    store = ws.store(actor)
+    doc: dict[str, Any] = {
+        "title": title,
+        "status": "idea" if idea else "draft",
+        "at": at_utc,
+        "tz": zone,
+        "pillar": check_pillar(ws, pillar),
+        "campaign": None,
+        "caption": caption,
+        "hashtags": normalise_hashtags(hashtags),
+        "owner": owner,
+        "video": video,
+        "url": None,
+        "created_at": to_utc_iso(now),
+        "updated_at": to_utc_iso(now),
+    }
+    doc["log"] = _log(doc, now, store.actor, "created", None, status=doc["status"])
+    with store.transaction("post add") as tx:
+        if campaign is not None:
+            doc["campaign"] = get_campaign(tx.all(CAMPAIGNS), campaign)["name"]
+        doc["id"] = tx.insert(POSTS, doc)
+        tx.summary = f"added post {doc['id']} '{title}'"
+    return post_json(doc)
+
+
+def _get_post(view: Any, post_id: int) -> dict[str, Any]:
+    post = view.get(POSTS, post_id)
+    if post is None:
+        raise NotFoundError(f"no post with id {post_id}", hint="'contentops post list' shows the posts and their ids")
+    return post
+
+
+def show_post(ws: Workspace, post_id: int) -> dict[str, Any]:
+    return post_json(_get_post(ws.store().read(), post_id))
+
+
+def list_posts(
+    ws: Workspace,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    status: str | None = None,
+    campaign: str | None = None,
+    pillar: str | None = None,
+) -> list[dict[str, Any]]:
+    """Posts matching every given filter, by time (unscheduled last). ``end`` is inclusive."""
+    from datetime import timedelta
+
+    from .timeutil import day_bounds_utc
+
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"unknown status {status!r}", hint=f"use one of: {', '.join(STATUSES)}")
+    view = ws.store().read()
+    if campaign is not None:
+        campaign = get_campaign(view.all(CAMPAIGNS), campaign)["name"]
+    pillar = check_pillar(ws, pillar)
+    lo = hi = None
+    if start is not None or end is not None:
+        lo, hi = day_bounds_utc(start or date(1970, 1, 1), (end or date(9998, 12, 31)) + timedelta(days=1), ws.config.zone)
+
+    def keep(p: dict[str, Any]) -> bool:
+        if status is not None and p["status"] != status:
+            return False
+        if campaign is not None and p.get("campaign") != campaign:
+            return False
+        if pillar is not None and p.get("pillar") != pillar:
+            return False
+        if lo is not None:
+            return p.get("at") is not None and lo <= p["at"] < hi  # type: ignore[operator]
+        return True
+
+    posts = view.find(POSTS, keep)
+    posts.sort(key=lambda p: (p.get("at") is None, p.get("at") or "", p["id"]))
+    return [post_json(p) for p in posts]
+
+
+def edit_post(
+    ws: Workspace,
+    post_id: int,
+    *,
+    now: datetime,
+    title: str | None = None,
+    caption: str | None = None,
+    hashtags: Iterable[str] | None = None,
+    add_hashtags: Iterable[str] = (),
+    remove_hashtags: Iterable[str] = (),
+    pillar: str | None = None,
+    campaign: str | None = None,
+    owner: str | None = None,
+    video: str | None = None,
+    at: str | None = None,
+    tz: str | None = None,
+    unschedule: bool = False,
+    actor: str | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """Change fields of a post. Returns the post and notes for the user.
+
+    Changing what viewers see (title, caption, hashtags, video) of an approved or scheduled
+    post sends it back to review: the approval was for the old content.
+    """
+    store = ws.store(actor)
+    notes: list[str] = []
+    with store.transaction("post edit") as tx:
+        post = _get_post(tx, post_id)
+        if post["status"] in ("published", "cancelled") and (at is not None or unschedule):
+            raise TransitionError(f"post {post_id} is {post['status']}; its time cannot change")
+        fields: dict[str, Any] = {}
+        if title is not None:
+            if not title.strip():
+                raise UsageError("the title cannot be empty")
+            fields["title"] = " ".join(title.split())
+        if caption is not None:
+            fields["caption"] = caption
+        tags = list(post.get("hashtags", [])) if hashtags is None else normalise_hashtags(hashtags)
+        if add_hashtags:
+            tags = normalise_hashtags([*tags, *add_hashtags])
+        if remove_hashtags:
+            gone = {t.casefold() for t in normalise_hashtags(remove_hashtags)}
+            tags = [t for t in tags if t.casefold() not in gone]
+        if tags != post.get("hashtags", []):
+            fields["hashtags"] = tags
+        if pillar is not None:
+            fields["pillar"] = check_pillar(ws, pillar) if pillar else None
+        if campaign is not None:
+            fields["campaign"] = get_campaign(tx.all(CAMPAIGNS), campaign)["name"] if campaign else None
+        if owner is not None:
+            fields["owner"] = owner or None
+        if video is not None:
+            fields["video"] = video or None
+        if unschedule:
+            if post["status"] == "scheduled":
+                raise TransitionError(
+                    f"post {post_id} is scheduled; it needs a time",
+                    hint="cancel it, or request changes first, before removing its time",
+                )
+            fields["at"] = None
+        elif at is not None or tz is not None:
+            at_utc, zone = resolve_when(ws, at, tz or post.get("tz"), now)
+            if at_utc is None:  # only --tz given: keep the instant, show it in the new zone
+                at_utc = post.get("at")
+            fields.update(at=at_utc, tz=zone)
+        fields = {k: v for k, v in fields.items() if post.get(k) != v}
+        if not fields:
+            notes.append("nothing changed")
+            return post_json(post), notes
+        if post["status"] in ("approved", "scheduled") and any(k in fields for k in CONTENT_FIELDS):
+            fields["status"] = "in-review"
+            notes.append(f"post {post_id} was {post['status']}; its content changed, so it is back in review")
+        fields["updated_at"] = to_utc_iso(now)
+        fields["log"] = _log(post, now, store.actor, "edit", None, fields=sorted(k for k in fields if k != "updated_at"))
+        updated = tx.update(POSTS, post_id, fields)
+        tx.summary = f"edited post {post_id} ({', '.join(sorted(k for k in fields if k not in ('updated_at', 'log')))})"
+    return post_json(updated), notes
+
+
+def move_post(ws: Workspace, post_id: int, at: str, *, now: datetime, tz: str | None = None, actor: str | None = None) -> dict[str, Any]:
+    store = ws.store(actor)
+    with store.transaction("post move") as tx:
+        post = _get_post(tx, post_id)
+        if post["status"] in ("published", "cancelled"):
+            raise TransitionError(
+                f"post {post_id} is {post['status']} and cannot move",
+                hint="add a new post for a repeat instead",
+            )
+        at_utc, zone = resolve_when(ws, at, tz or post.get("tz"), now)
+        old = post.get("at")
+        updated = tx.update(
+            POSTS,
+            post_id,
+            {
+                "at": at_utc,
+                "tz": zone,
+                "updated_at": to_utc_iso(now),
+                "log": _log(post, now, store.actor, "move", None, before=old, after=at_utc),
+            },
+        )
+        tx.summary = f"moved post {post_id} to {local_iso(at_utc, zone)}"
+    return post_json(updated)
+
+
+def remove_post(ws: Workspace, post_id: int, *, actor: str | None = None) -> dict[str, Any]:
+    with ws.store(actor).transaction("post rm") as tx:
+        post = tx.remove(POSTS, _get_post(tx, post_id)["id"])
+        tx.summary = f"removed post {post_id} '{post['title']}'"
+    return post_json(post)
+
+
+def transition(
+    ws: Workspace,
+    post_id: int,
+    action: str,
+    *,
+    now: datetime,
+    by: str | None = None,
+    note: str | None = None,
+    url: str | None = None,
+    at: str | None = None,
+    tz: str | None = None,
+) -> dict[str, Any]:
+    """Apply a workflow action (``submit``, ``approve``, ``request-changes``, ``schedule``,
+    ``publish``, ``cancel``). A refused action raises TransitionError and changes nothing."""
+    if action not in TRANSITIONS:
+        raise UsageError(f"unknown action {action!r}", hint=f"use one of: {', '.join(TRANSITIONS)}")
+    sources, target = TRANSITIONS[action]
+    if action == "publish":
+        if not url:
+            raise UsageError("publishing needs the TikTok URL", hint="add --url https://www.tiktok.com/@handle/video/ID")
+        url = check_url(url)
+    store = ws.store(by)
+    with store.transaction(f"post {action}") as tx:
+        post = _get_post(tx, post_id)
+        if post["status"] not in sources:
+            allowed = ", ".join(a for a, (src, _) in TRANSITIONS.items() if post["status"] in src) or "none"
+            raise TransitionError(
+                f"cannot {action} post {post_id}: it is {post['status']} "
+                f"({action} works from {', '.join(sources)})",
+                hint=f"actions possible now: {allowed}",
+            )
+        fields: dict[str, Any] = {"status": target, "updated_at": to_utc_iso(now)}
+        if at is not None or tz is not None:
+            at_utc, zone = resolve_when(ws, at, tz or post.get("tz"), now)
+            fields.update(at=at_utc or post.get("at"), tz=zone)
+        when = fields.get("at", post.get("at"))
+        if action == "schedule":
+            if when is None:
+                raise TransitionError(
+                    f"cannot schedule post {post_id}: it has no time",
+                    hint=f"give one: contentops post schedule {post_id} --at 'fri 6pm'",
+                )
+            if from_utc_iso(when) <= now:
+                raise TransitionError(
+                    f"cannot schedule post {post_id} for {local_iso(when, fields.get('tz', post['tz']))}: that is in the past",
+                    hint=f"move it first: contentops post move {post_id} --at 'fri 6pm'",
+                )
+        if action == "approve":
+            fields.update(approved_by=store.actor, approved_at=to_utc_iso(now))
+        if action == "publish":
+            fields.update(url=url, published_at=to_utc_iso(now))
+        fields["log"] = _log(post, now, store.actor, action, note, status=target)
+        updated = tx.update(POSTS, post_id, fields)
+        tx.summary = f"{action} post {post_id}: {post['status']} -> {target}"
+    return post_json(updated)
+
+
+__all__ = [
+    "STATUSES",
+    "TRANSITIONS",
+    "add_campaign",
+    "add_post",
+    "edit_post",
+    "list_campaigns",
+    "list_posts",
+    "move_post",
+    "remove_post",
+    "show_campaign",
+    "show_post",
+    "transition",
+]

@@ -1,0 +1,93 @@
+"""``contentops campaign ...``: add, list and show campaigns."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from .common import ByOpt, JsonOpt, console, esc, now, print_json, status_text, when_text, workspace
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _goals(goals: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v:,}" for k, v in goals.items())
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Campaign name, e.g. 'Summer Drop'.", show_default=False)],
+    start: Annotated[str, typer.Option("--start", help="First day (2026-12-01 or 1/12).", show_default=False)],
+    end: Annotated[str, typer.Option("--end", help="Last day, included.", show_default=False)],
+    hashtag: Annotated[list[str] | None, typer.Option("--hashtag", "-t", help="Campaign hashtag (repeat).")] = None,
+    goal: Annotated[
+        list[str] | None, typer.Option("--goal", "-g", help="A target as METRIC=NUMBER, e.g. views=100000 (repeat).")
+    ] = None,
+    by: ByOpt = None,
+) -> None:
+    """Add a campaign with its dates, hashtags and goals."""
+    from ..calendar_ops import add_campaign, parse_goals
+    from .common import day_arg
+
+    ws = workspace(ctx)
+    campaign = add_campaign(
+        ws, name, day_arg(start, ws), day_arg(end, ws), hashtags=hashtag or [], goals=parse_goals(goal or []),
+        now=now(), actor=by,
+    )
+    console().print(f"Added campaign {esc(campaign['name'])!r} ({campaign['start']} to {campaign['end']}).")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """List campaigns with their post counts."""
+    from rich.table import Table
+
+    from ..calendar_ops import list_campaigns
+
+    campaigns = list_campaigns(workspace(ctx))
+    if json_:
+        print_json(campaigns)
+        return
+    t = Table(header_style="bold")
+    for col in ("ID", "Name", "Start", "End", "Hashtags", "Goals", "Posts"):
+        t.add_column(col, overflow="fold")
+    for c in campaigns:
+        t.add_row(
+            str(c["id"]), esc(c["name"]), c["start"], c["end"], esc(" ".join(c["hashtags"])), _goals(c["goals"]),
+            str(c["posts"]["total"]),
+        )
+    console().print(t)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Campaign name or id.", show_default=False)],
+    json_: JsonOpt = False,
+) -> None:
+    """Show a campaign and its posts."""
+    from rich.table import Table
+
+    from ..calendar_ops import show_campaign
+
+    campaign, posts = show_campaign(workspace(ctx), name)
+    if json_:
+        print_json({**campaign, "post_list": posts})
+        return
+    out = console()
+    out.print(f"[bold]{esc(campaign['name'])}[/]  {campaign['start']} to {campaign['end']}")
+    if campaign["hashtags"]:
+        out.print(f"Hashtags: {esc(' '.join(campaign['hashtags']))}")
+    if campaign["goals"]:
+        out.print(f"Goals: {_goals(campaign['goals'])}")
+    by_status: dict[str, Any] = campaign["posts"]["by_status"]
+    out.print(f"Posts: {campaign['posts']['total']}  " + "  ".join(f"{status_text(s)} {n}" for s, n in by_status.items()))
+    if posts:
+        t = Table(header_style="bold")
+        for col in ("ID", "When", "Status", "Title"):
+            t.add_column(col, overflow="fold")
+        for p in posts:
+            t.add_row(str(p["id"]), when_text(p["at"]), status_text(p["status"]), esc(p["title"]))
+        out.print(t)

@@ -1,0 +1,78 @@
+"""Top-level commands: init, demo, history, undo."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import ByOpt, JsonOpt, console, esc, print_json, when_text, workspace
+
+
+def init(
+    directory: Annotated[str, typer.Argument(help="Folder for the new workspace (created if needed).")] = ".",
+    account: Annotated[str, typer.Option("--account", help="The TikTok handle, e.g. @brand.anz.")] = "@yourbrand",
+    tz: Annotated[str, typer.Option("--tz", help="Home time zone (IANA name).")] = "Australia/Sydney",
+    name: Annotated[str, typer.Option("--name", help="Display name of the account.")] = "",
+) -> None:
+    """Create a workspace: contentops.toml, calendar/ and assets/brand.toml."""
+    from ..workspace import init_workspace
+
+    ws = init_workspace(directory, handle=account, zone=tz, name=name)
+    console().print(f"Created workspace {esc(ws.root)} for {esc(ws.config.handle)} ({ws.config.zone}).")
+    console().print(f"[dim]Next: cd {esc(ws.root)} && contentops post add \"First post\" --at \"fri 6pm\"[/]")
+
+
+def demo(
+    out: Annotated[str, typer.Option("--out", help="Folder for the demo workspace.")] = "contentops-demo",
+    force: Annotated[bool, typer.Option("--force", help="Rebuild an earlier demo in that folder.")] = False,
+) -> None:
+    """Build a demo workspace (a sample ANZ campaign, a fortnight of posts) and show its week."""
+    from ..demo import build_demo
+    from . import cal
+    from .common import now
+
+    ws = build_demo(out, now=now(), force=force)
+    cal.render_week(ws, None)
+    console().print(f"\nDemo workspace: [bold]{esc(ws.root)}[/]")
+    console().print(f"[dim]Try: cd {esc(ws.root)} && contentops cal agenda --zones Australia/Perth,Pacific/Auckland[/]")
+
+
+def history(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many changes to show.")] = 20,
+    json_: JsonOpt = False,
+) -> None:
+    """The journal of changes, newest first: who, when, what."""
+    from rich.table import Table
+
+    from ..history import history as load
+
+    entries = load(workspace(ctx), limit)
+    if json_:
+        print_json(entries)
+        return
+    t = Table(header_style="bold")
+    for col in ("#", "When", "Who", "Change"):
+        t.add_column(col, overflow="fold")
+    for e in entries:
+        summary = esc(e["summary"])
+        if e["undone_by"]:
+            summary = f"[dim strike]{summary}[/] [dim](undone by #{e['undone_by']})[/]"
+        t.add_row(str(e["id"]), when_text(e["at"], False), esc(e["by"]), summary)
+    console().print(t)
+
+
+def undo(ctx: typer.Context, by: ByOpt = None) -> None:
+    """Revert the newest change not yet undone (the undo is journalled too; repeat to go further back)."""
+    from ..history import undo as run
+
+    entry = run(workspace(ctx), by)
+    console().print(f"Undid #{entry['id']}: {esc(entry['summary'])}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+    app.command("history")(history)
+    app.command("undo")(undo)

@@ -1,0 +1,102 @@
+"""``contentops demo``: a ready workspace with a sample ANZ campaign and a fortnight of posts."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from .calendar_ops import add_campaign, add_post, transition
+from .errors import WorkspaceError
+from .timeutil import get_zone
+from .workspace import init_workspace
+
+MARKER = ".contentops-demo"
+HANDLE = "@brand.anz"
+CAMPAIGN = "Summer Sounds 2026"
+
+# (day offset from today, time, title, pillar, owner, final status, caption)
+POSTS = [
+    (-4, "18:00", "Festival day 1 recap", "event-recap", "Mia", "published",
+     "Day 1 at Summer Sounds was unreal. Who was in the front row?"),
+    (-3, "12:30", "Meet the creator: Aroha from Rotorua", "creator-showcase", "Aroha", "published",
+     "Kia ora! Aroha shows us her festival fit, from Rotorua to the main stage."),
+    (-2, "19:00", "How we pack for a three-day festival", "educational", "Jack", "published",
+     "Sunscreen, water, power bank. Save this for your next festival."),
+    (-1, "18:00", "Sound-on duet trend", "trend", "Mia", "cancelled", "Duet this with your best mate."),
+    (0, "18:00", "Livestream highlights: Tāmaki Makaurau stage", "event-recap", "Jack", "scheduled",
+     "The best moments from Auckland's stage. Kia ora Tāmaki Makaurau!"),
+    (1, "12:00", "Behind the scenes with the crew", "creator-showcase", "Aroha", "scheduled",
+     "What it takes to run a festival stage."),
+    (2, "18:00", "Summer Sounds lineup drop", "announcement", "Mia", "approved",
+     "The full lineup is here. Tag who you're going with."),
+    (3, "17:30", "Festival hacks: staying cool in 35 °C", "educational", "Jack", "in-review",
+     "Five ways to beat the heat."),
+    (4, "18:00", "Crowd singalong montage", "event-recap", "Mia", "changes-requested",
+     "The whole crowd knew every word."),
+    (5, "11:00", "Creator collab: Zoë's dance challenge", "trend", "Zoë", "draft", "Learn Zoë's routine in 15 seconds."),
+    (6, "18:00", "Merch restock announcement", "announcement", "Mia", "draft", "Restocked and ready."),
+    (8, "18:00", "Sunset set timelapse", "campaign-highlight", "Jack", "draft", "Golden hour at the main stage."),
+    (9, "12:00", "Perth meetup invite", "campaign-highlight", "Aroha", "idea", ""),
+    (11, "18:00", "Thank-you video to the community", "announcement", "Mia", "idea", ""),
+]
+PATHS = {
+    "published": ["submit", "approve", "publish"],
+    "cancelled": ["cancel"],
+    "scheduled": ["submit", "approve", "schedule"],
+    "approved": ["submit", "approve"],
+    "in-review": ["submit"],
+    "changes-requested": ["submit", "request-changes"],
+}
+
+
+def build_demo(out: str | Path, *, now: datetime, force: bool = False):
+    """Create the demo workspace in ``out``; returns the Workspace.
+
+    An existing folder is only replaced with ``force`` and only if an earlier demo made it.
+    """
+    root = Path(out).expanduser()
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        if not (root / MARKER).is_file():
+            raise WorkspaceError(
+                f"{root} exists and is not an empty folder",
+                hint="choose another folder with --out DIR",
+            )
+        if not force:
+            raise WorkspaceError(
+                f"{root} holds an earlier demo",
+                hint="add --force to rebuild it (its changes are lost), or choose another folder with --out DIR",
+            )
+        shutil.rmtree(root)
+    ws = init_workspace(root, handle=HANDLE, name="Brand ANZ (demo)")
+    (root / MARKER).write_text("made by 'contentops demo'; 'contentops demo --force' may replace this folder\n")
+
+    zone = get_zone(ws.config.zone)
+    today = now.astimezone(zone).date()
+    add_campaign(
+        ws, CAMPAIGN, today - timedelta(days=5), today + timedelta(days=25),
+        hashtags=["SummerSounds", "BrandANZ"], goals={"views": 250_000, "followers": 2_000},
+        now=now, actor="demo",
+    )
+    video_id = 7301234567890123000
+    for offset, clock, title, pillar, owner, status, caption in POSTS:
+        at = datetime.combine(today + timedelta(days=offset), time.fromisoformat(clock), tzinfo=zone)
+        if at <= now and status == "scheduled":
+            status = "published"  # run late in the day: tonight's post is already live
+        # Posts were planned and approved well before their time.
+        planned = min(now, at - timedelta(days=3))
+        post = add_post(
+            ws, title, now=planned, at=at.strftime("%Y-%m-%d %H:%M"), pillar=pillar, campaign=CAMPAIGN,
+            caption=caption, hashtags=["SummerSounds"], owner=owner, idea=status == "idea", actor=owner,
+        )
+        for action in PATHS.get(status, []):
+            reviewer = "Priya" if action in ("approve", "request-changes") else owner
+            note = "Open on the crowd shot, and add the NZ dates." if action == "request-changes" else None
+            url = None
+            when = planned
+            if action == "publish":
+                video_id += 1
+                url = f"https://www.tiktok.com/{HANDLE}/video/{video_id}"
+                when = min(now, at + timedelta(minutes=5))
+            transition(ws, post["id"], action, now=when, by=reviewer, note=note, url=url)
+    return ws

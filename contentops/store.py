@@ -1,0 +1,460 @@
+"""The crash-safe TinyDB store (DESIGN section 4).
+
+TinyDB keeps the documents and answers queries; this module makes it safe:
+
+* one cross-process lock (``filelock``) around open -> read -> change -> write -> close;
+* one atomic write per command however many documents change (TinyDB's own storage would
+  rewrite the whole file on every call), via a temp file, fsync and ``os.replace``;
+* a ``meta`` record with ``schema_version``, a revision counter and id counters (ids are
+  never reused, so "post 12" always means the same post);
+* a newer schema is refused, an empty or corrupt file is never replaced: the command stops
+  and names the newest backup;
+* stray temp files of killed writers are removed, rotating backups are kept;
+* every change is journalled (who, when, what, before/after), which gives history and undo.
+  The live journal keeps the newest entries; older ones move to ``history/YYYY-MM.jsonl``.
+
+Reads do not take the lock: writes replace the file atomically, so a reader always sees
+one whole revision.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import shutil
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from .errors import ConflictError, CorruptStoreError, LockedError, NotFoundError, SchemaError, StoreError
+from .fsutil import atomic_write_bytes, fsync_dir, stray_temp_files
+from .timeutil import UTC, to_utc_iso
+
+SCHEMA_VERSION = 1
+META = "meta"
+HISTORY = "history"
+_BACKUP_RE = re.compile(r"^(?P<stem>.+)-r(?P<rev>\d+)-(?P<stamp>\d{8}T\d{6}Z)\.json$")
+
+Doc = dict[str, Any]
+
+
+def default_actor() -> str:
+    name = os.environ.get("CONTENTOPS_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database in some containers
+        return "unknown"
+
+
+def dump_json(data: Any) -> bytes:
+    """The on-disk JSON form: stable and readable in a diff."""
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class _MemoryStorage(Storage):
+    """TinyDB storage over a dict we loaded ourselves; writes stay in memory until commit."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def read(self) -> dict[str, Any]:
+        return self.data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+
+def _public(doc: Document | dict | None) -> Doc | None:
+    if doc is None:
+        return None
+    out = dict(doc)
+    if isinstance(doc, Document):
+        out["id"] = doc.doc_id
+    return out
+
+
+class View:
+    """Read-only access to one revision of the database."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.db = TinyDB(storage=_MemoryStorage, data=data)
+
+    @property
+    def meta(self) -> Doc:
+        return dict(self.db.table(META).get(doc_id=1) or {})
+
+    @property
+    def revision(self) -> int:
+        return int(self.meta.get("revision", 0))
+
+    def get(self, table: str, doc_id: int) -> Doc | None:
+        return _public(self.db.table(table).get(doc_id=doc_id))
+
+    def all(self, table: str) -> list[Doc]:
+        return [_public(d) for d in self.db.table(table).all()]  # type: ignore[misc]
+
+    def search(self, table: str, cond: Any) -> list[Doc]:
+        return [_public(d) for d in self.db.table(table).search(cond)]  # type: ignore[misc]
+
+    def find(self, table: str, predicate: Callable[[Doc], bool]) -> list[Doc]:
+        return [p for p in self.all(table) if predicate(p)]
+
+    def history(self) -> list[Doc]:
+        return sorted(self.all(HISTORY), key=lambda e: e["id"])
+
+
+class Transaction(View):
+    """A read-change session under the lock. Changes are journalled as one entry on commit."""
+
+    def __init__(self, data: dict[str, Any], action: str, actor: str) -> None:
+        super().__init__(data)
+        self.action = action
+        self.actor = actor
+        self.summary: str = action
+        self.changes: dict[tuple[str, int], dict[str, Any]] = {}
+        self.undo_of: int | None = None
+        self.on_commit: list[Callable[[], None]] = []
+        self._checked_tables: set[str] = set()
+
+    def _record(self, table: str, doc_id: int, before: Doc | None, after: Doc | None) -> None:
+        key = (table, doc_id)
+        if key in self.changes:
+            self.changes[key]["after"] = after
+        else:
+            self.changes[key] = {"table": table, "id": doc_id, "before": before, "after": after}
+
+    def _raw(self, table: str, doc_id: int) -> Doc | None:
+        doc = self.db.table(table).get(doc_id=doc_id)
+        return None if doc is None else json.loads(json.dumps(dict(doc)))
+
+    def next_id(self, table: str) -> int:
+        """A fresh id for ``table``; ids are never reused, even after a removal."""
+        ids = dict(self.meta.get("next_ids", {}))
+        if table not in self._checked_tables:  # guard against hand-edited files once per table
+            self._checked_tables.add(table)
+            existing = max((int(k) for k in self.db.storage.read().get(table, {})), default=0)
+            ids[table] = max(int(ids.get(table, 1)), existing + 1)
+        new_id = int(ids.get(table, 1))
+        ids[table] = new_id + 1
+        self.db.table(META).update({"next_ids": ids}, doc_ids=[1])
+        return new_id
+
+    def insert(self, table: str, doc: Doc) -> int:
+        doc = {k: v for k, v in doc.items() if k != "id"}
+        doc_id = self.next_id(table)
+        self.db.table(table).insert(Document(doc, doc_id=doc_id))
+        self._record(table, doc_id, None, self._raw(table, doc_id))
+        return doc_id
+
+    def put(self, table: str, doc_id: int, doc: Doc | None) -> None:
+        """Set the whole document (``None`` removes it); used by undo to restore a 'before'."""
+        before = self._raw(table, doc_id)
+        tbl = self.db.table(table)
+        if before is not None:
+            tbl.remove(doc_ids=[doc_id])
+        if doc is not None:
+            tbl.insert(Document({k: v for k, v in doc.items() if k != "id"}, doc_id=doc_id))
+        self._record(table, doc_id, before, self._raw(table, doc_id))
+
+    def update(self, table: str, doc_id: int, fields: Doc) -> Doc:
+        before = self._raw(table, doc_id)
+        if before is None:
+            raise NotFoundError(f"no {table[:-1]} with id {doc_id}")
+        after = {**before, **{k: v for k, v in fields.items() if k != "id"}}
+        self.put(table, doc_id, after)
+        return {**after, "id": doc_id}
+
+    def remove(self, table: str, doc_id: int) -> Doc:
+        before = self._raw(table, doc_id)
+        if before is None:
+            raise NotFoundError(f"no {table[:-1]} with id {doc_id}")
+        self.put(table, doc_id, None)
+        return {**before, "id": doc_id}
+
+    def effective_changes(self) -> list[dict[str, Any]]:
+        return [c for c in self.changes.values() if c["before"] != c["after"]]
+
+
+class Store:
+    """One TinyDB database file guarded as described in the module docstring."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lock_timeout: float = 10.0,
+        backups_recent: int = 10,
+        backups_daily: int = 14,
+        journal_keep: int = 200,
+        actor: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self.backups_recent = backups_recent
+        self.backups_daily = backups_daily
+        self.journal_keep = max(1, journal_keep)
+        self.actor = actor or default_actor()
+
+    # -- paths ---------------------------------------------------------------------------
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.lock")
+
+    @property
+    def holder_path(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.lock.holder")
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.path.parent / "backups"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.path.parent / "history"
+
+    # -- reading -------------------------------------------------------------------------
+    def _fresh(self) -> dict[str, Any]:
+        return {META: {"1": {"schema_version": SCHEMA_VERSION, "revision": 0, "next_ids": {}}}}
+
+    def load(self) -> dict[str, Any]:
+        """Read and validate the file (a missing file is an empty database)."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return self._fresh()
+        except OSError as exc:
+            raise StoreError(f"cannot read {self.path}: {exc.strerror}", hint="check the file's permissions") from None
+        if not raw.strip():
+            raise self._corrupt("is empty")
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise self._corrupt("is not UTF-8 text") from None
+        except json.JSONDecodeError as exc:
+            raise self._corrupt(f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+        if not isinstance(data, dict) or not all(
+            isinstance(t, dict) and all(isinstance(d, dict) and k.isdigit() for k, d in t.items())
+            for t in data.values()
+        ):
+            raise self._corrupt("does not have the layout of a contentops database")
+        meta = data.get(META, {}).get("1")
+        if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int):
+            raise self._corrupt("has no contentops meta record (schema_version)")
+        version = meta["schema_version"]
+        if version > SCHEMA_VERSION:
+            raise SchemaError(
+                f"{self.path} was written by a newer contentops (schema {version}; this one knows {SCHEMA_VERSION})",
+                hint="upgrade contentops (pip install -U contentops) before using this workspace",
+            )
+        return data
+
+    def _corrupt(self, what: str) -> CorruptStoreError:
+        backup = self.latest_backup()
+        if backup is not None:
+            hint = f"the file was left untouched; restore the newest backup with: cp '{backup}' '{self.path}'"
+        else:
+            hint = f"the file was left untouched and there is no backup in {self.backup_dir}; fix or move it away"
+        return CorruptStoreError(f"{self.path} {what}", hint=hint)
+
+    def read(self) -> View:
+        return View(self.load())
+
+    # -- locking -------------------------------------------------------------------------
+    @contextmanager
+    def _locked(self, action: str) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise LockedError(
+                f"{self.path.name} is busy: {self._describe_holder()} has held it for more than "
+                f"{self.lock_timeout:g} s",
+                hint="wait for that command to finish and try again (a lock of a process that "
+                "has died is freed by the system)",
+            ) from None
+        try:
+            holder = {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "user": self.actor,
+                "command": action,
+                "since": to_utc_iso(datetime.now(UTC)),
+            }
+            self.holder_path.write_text(json.dumps(holder), encoding="utf-8")
+            yield
+        finally:
+            self.holder_path.unlink(missing_ok=True)
+            lock.release()
+
+    def _describe_holder(self) -> str:
+        try:
+            h = json.loads(self.holder_path.read_text(encoding="utf-8"))
+            return f"'{h['command']}' by {h['user']} on {h['host']} (pid {h['pid']}, since {h['since']})"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "another contentops command"
+
+    def holder(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.holder_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    # -- writing -------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self, action: str) -> Iterator[Transaction]:
+        """Lock, load, yield a Transaction; on a clean exit write once and journal it."""
+        with self._locked(action):
+            for stray in stray_temp_files(self.path):
+                stray.unlink(missing_ok=True)
+            tx = Transaction(self.load(), action, self.actor)
+            yield tx
+            if tx.effective_changes():
+                self._commit(tx)
+                for callback in tx.on_commit:
+                    callback()
+
+    def _commit(self, tx: Transaction) -> None:
+        now = to_utc_iso(datetime.now(UTC))
+        meta = tx.meta
+        revision = int(meta.get("revision", 0)) + 1
+        history = tx.db.table(HISTORY)
+        entry_id = tx.next_id(HISTORY)
+        entry = {
+            "at": now,
+            "by": tx.actor,
+            "action": tx.action,
+            "summary": tx.summary,
+            "revision": revision,
+            "changes": tx.effective_changes(),
+        }
+        if tx.undo_of is not None:
+            entry["undo_of"] = tx.undo_of
+            history.update({"undone_by": entry_id}, doc_ids=[tx.undo_of])
+        history.insert(Document(entry, doc_id=entry_id))
+        tx.db.table(META).update({"revision": revision, "updated_at": now, "schema_version": SCHEMA_VERSION}, doc_ids=[1])
+        self._archive_old_entries(tx)
+
+        data = tx.db.storage.data  # type: ignore[attr-defined]
+        payload = dump_json(data)
+        backup = self.backup_dir / f"{self.path.stem}-r{revision - 1:06d}-{now.replace('-', '').replace(':', '')}.json"
+
+        def keep_old_as_backup() -> None:
+            if not self.path.exists():
+                return
+            self.backup_dir.mkdir(exist_ok=True)
+            try:
+                os.link(self.path, backup)
+            except FileExistsError:
+                pass
+            except OSError:
+                shutil.copy2(self.path, backup)
+            fsync_dir(self.backup_dir)
+
+        try:
+            atomic_write_bytes(self.path, payload, before_replace=keep_old_as_backup)
+        except OSError as exc:
+            raise StoreError(
+                f"could not write {self.path}: {exc.strerror or exc}; nothing was changed",
+                hint="check free disk space and permissions, then run the command again",
+            ) from None
+        self._rotate_backups()
+
+    def _archive_old_entries(self, tx: Transaction) -> None:
+        history = tx.db.table(HISTORY)
+        entries = sorted(history.all(), key=lambda d: d.doc_id)
+        surplus = entries[: max(0, len(entries) - self.journal_keep)]
+        if not surplus:
+            return
+        by_month: dict[str, list[str]] = {}
+        for doc in surplus:
+            line = json.dumps({**doc, "id": doc.doc_id}, sort_keys=True, ensure_ascii=False)
+            by_month.setdefault(doc["at"][:7], []).append(line)
+        self.archive_dir.mkdir(exist_ok=True)
+        for month, lines in by_month.items():
+            # Appended before the main write: after a crash in between, the entries are
+            # archived twice, and readers drop duplicates by id.
+            with open(self.archive_dir / f"{month}.jsonl", "a", encoding="utf-8") as fh:
+                fh.write("\n".join(lines) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        history.remove(doc_ids=[d.doc_id for d in surplus])
+
+    def archived_history(self) -> list[Doc]:
+        seen: dict[int, Doc] = {}
+        for f in sorted(self.archive_dir.glob("*.jsonl")):
+            for line in f.read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by a crash
+                seen.setdefault(entry["id"], entry)
+        return [seen[k] for k in sorted(seen)]
+
+    # -- backups -------------------------------------------------------------------------
+    def backups(self) -> list[Path]:
+        """Backups of this file, oldest first."""
+        if not self.backup_dir.is_dir():
+            return []
+        found = []
+        for p in self.backup_dir.iterdir():
+            m = _BACKUP_RE.match(p.name)
+            if m and m["stem"] == self.path.stem:
+                found.append((int(m["rev"]), m["stamp"], p))
+        return [p for _, _, p in sorted(found)]
+
+    def latest_backup(self) -> Path | None:
+        found = self.backups()
+        return found[-1] if found else None
+
+    def _rotate_backups(self) -> None:
+        found = self.backups()
+        keep = set(found[-self.backups_recent :]) if self.backups_recent else set()
+        days: dict[str, Path] = {}
+        for p in found:
+            stamp = _BACKUP_RE.match(p.name)["stamp"]  # type: ignore[index]
+            days[stamp[:8]] = p  # newest of each day wins
+        for day in sorted(days)[-self.backups_daily :] if self.backups_daily else []:
+            keep.add(days[day])
+        for p in found:
+            if p not in keep:
+                p.unlink(missing_ok=True)
+
+    # -- history and undo ----------------------------------------------------------------
+    def undo(self) -> Doc:
+        """Revert the newest change not yet undone; the undo is itself a journalled change."""
+        with self.transaction("undo") as tx:
+            target = next(
+                (e for e in reversed(tx.history()) if "undo_of" not in e and "undone_by" not in e),
+                None,
+            )
+            if target is None:
+                raise NotFoundError("nothing to undo", hint="'contentops history' lists the changes")
+            for change in reversed(target["changes"]):
+                current = tx._raw(change["table"], change["id"])
+                if current != change["after"]:
+                    raise ConflictError(
+                        f"cannot undo #{target['id']} ({target['summary']}): "
+                        f"{change['table'][:-1]} {change['id']} was changed since",
+                        hint="make the change back by hand; 'contentops history' shows the before and after",
+                    )
+                tx.put(change["table"], change["id"], change["before"])
+            tx.undo_of = target["id"]
+            tx.summary = f"undo #{target['id']}: {target['summary']}"
+        return target
+
+
+__all__ = ["SCHEMA_VERSION", "Store", "Transaction", "View", "default_actor", "dump_json"]

@@ -1,0 +1,277 @@
+"""Workspaces: a folder with ``contentops.toml``, ``calendar/`` (data) and ``assets/`` (brand kit).
+
+Discovery order: an explicit folder (``--workspace``), else ``$CONTENTOPS_HOME``, else the
+nearest parent of the current folder that holds ``contentops.toml``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError, WorkspaceError
+from .timeutil import get_zone
+
+CONFIG_NAME = "contentops.toml"
+ENV_HOME = "CONTENTOPS_HOME"
+DEFAULT_ZONE = "Australia/Sydney"
+DEFAULT_DISPLAY_ZONES = ["Australia/Perth", "Australia/Brisbane", "Australia/Adelaide", "Pacific/Auckland"]
+DEFAULT_PILLARS = [
+    "campaign-highlight",
+    "creator-showcase",
+    "educational",
+    "event-recap",
+    "trend",
+    "announcement",
+]
+DEFAULT_RULES: dict[str, int] = {
+    "min_spacing_hours": 3,
+    "max_per_day": 3,
+    "max_hashtags": 5,
+    "approval_lead_hours": 24,
+}
+DEFAULT_STORAGE: dict[str, float] = {
+    "lock_timeout_seconds": 10,
+    "backups_recent": 10,
+    "backups_daily": 14,
+    "journal_keep": 200,
+}
+_HANDLE_RE = re.compile(r"^@[A-Za-z0-9._]{2,24}$")
+
+
+@dataclass(frozen=True)
+class Config:
+    handle: str = "@yourbrand"
+    name: str = ""
+    zone: str = DEFAULT_ZONE
+    display_zones: list[str] = field(default_factory=lambda: list(DEFAULT_DISPLAY_ZONES))
+    pillars: list[str] = field(default_factory=lambda: list(DEFAULT_PILLARS))
+    rules: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RULES))
+    storage: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_STORAGE))
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    config: Config
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def calendar_dir(self) -> Path:
+        return self.root / "calendar"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.root / "assets"
+
+    @property
+    def calendar_db(self) -> Path:
+        return self.calendar_dir / "calendar.json"
+
+    def store(self, actor: str | None = None):  # -> Store (import kept lazy)
+        from .store import Store
+
+        s = self.config.storage
+        return Store(
+            self.calendar_db,
+            lock_timeout=float(s["lock_timeout_seconds"]),
+            backups_recent=int(s["backups_recent"]),
+            backups_daily=int(s["backups_daily"]),
+            journal_keep=int(s["journal_keep"]),
+            actor=actor,
+        )
+
+
+def validate_handle(handle: str) -> str:
+    handle = handle.strip()
+    if not handle.startswith("@"):
+        handle = "@" + handle
+    if not _HANDLE_RE.match(handle):
+        raise UsageError(
+            f"{handle!r} is not a TikTok handle",
+            hint="use 2-24 letters, digits, '.' or '_', e.g. @brand.anz",
+        )
+    return handle
+
+
+def _config_error(path: Path, message: str) -> WorkspaceError:
+    return WorkspaceError(f"{path}: {message}", hint=f"fix the setting in {path} (see the README's 'Settings' section)")
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``contentops.toml``; unknown keys are kept but ignored."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WorkspaceError(f"{path} does not exist", hint="run 'contentops init DIR' to create a workspace") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise _config_error(path, f"not valid TOML: {exc}") from None
+
+    def section(name: str) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            raise _config_error(path, f"[{name}] must be a table")
+        return value
+
+    def string_list(value: Any, key: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise _config_error(path, f"{key} must be a list of non-empty strings")
+        return [v.strip() for v in value]
+
+    account, tz, content = section("account"), section("time"), section("content")
+    handle = account.get("handle", Config.handle)
+    if not isinstance(handle, str):
+        raise _config_error(path, "account.handle must be a string")
+    zone = tz.get("zone", DEFAULT_ZONE)
+    display = string_list(tz.get("display_zones", DEFAULT_DISPLAY_ZONES), "time.display_zones")
+    for name in [zone, *display]:
+        try:
+            get_zone(name)
+        except UsageError:
+            raise _config_error(path, f"unknown time zone {name!r} (use an IANA name such as Australia/Sydney)") from None
+    pillars = string_list(content.get("pillars", DEFAULT_PILLARS), "content.pillars")
+
+    def numbers(name: str, defaults: dict[str, Any]) -> dict[str, Any]:
+        merged = dict(defaults)
+        for key, value in section(name).items():
+            if key in defaults:
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                    raise _config_error(path, f"{name}.{key} must be a number >= 0")
+                merged[key] = value
+        return merged
+
+    return Config(
+        handle=handle,
+        name=str(account.get("name", "")),
+        zone=zone,
+        display_zones=display,
+        pillars=pillars,
+        rules=numbers("rules", DEFAULT_RULES),
+        storage=numbers("storage", DEFAULT_STORAGE),
+        raw=data,
+    )
+
+
+def find_workspace(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Workspace:
+    """Locate and load the workspace (see module docstring for the order)."""
+    if explicit:
+        root = Path(explicit).expanduser()
+        source = "--workspace"
+    elif os.environ.get(ENV_HOME):
+        root = Path(os.environ[ENV_HOME]).expanduser()
+        source = f"${ENV_HOME}"
+    else:
+        here = (cwd or Path.cwd()).resolve()
+        for candidate in (here, *here.parents):
+            if (candidate / CONFIG_NAME).is_file():
+                return Workspace(candidate, load_config(candidate / CONFIG_NAME))
+        raise WorkspaceError(
+            "no contentops workspace here (no contentops.toml in this folder or its parents)",
+            hint="run 'contentops init DIR', cd into a workspace, or pass --workspace DIR "
+            f"(or set {ENV_HOME})",
+        )
+    if not (root / CONFIG_NAME).is_file():
+        raise WorkspaceError(
+            f"{root} is not a contentops workspace (given by {source}; it has no {CONFIG_NAME})",
+            hint=f"run 'contentops init {root}' first, or point {source} at a workspace",
+        )
+    return Workspace(root.resolve(), load_config(root / CONFIG_NAME))
+
+
+def _toml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _toml_list(values: list[str]) -> str:
+    return "[" + ", ".join(_toml_str(v) for v in values) + "]"
+
+
+def config_text(handle: str, zone: str, name: str = "", display_zones: list[str] | None = None) -> str:
+    display = display_zones if display_zones is not None else DEFAULT_DISPLAY_ZONES
+    rules = "\n".join(f"{k} = {v}" for k, v in DEFAULT_RULES.items())
+    storage = "\n".join(f"{k} = {v}" for k, v in DEFAULT_STORAGE.items())
+    return f"""# contentops workspace settings. Data lives in calendar/, the brand kit in assets/.
+
+[account]
+handle = {_toml_str(handle)}
+name = {_toml_str(name)}
+
+[time]
+# Home zone: posts are planned in it and recurring slots keep its wall-clock time.
+zone = {_toml_str(zone)}
+# Extra zones views can show next to the home zone.
+display_zones = {_toml_list(display)}
+
+[content]
+pillars = {_toml_list(DEFAULT_PILLARS)}
+
+[rules]
+# Posting rules used by the calendar checks.
+{rules}
+
+[storage]
+# How long a command waits for another one to finish with the calendar, and how
+# many backups of calendar/calendar.json are kept (recent ones, plus one per day).
+{storage}
+"""
+
+
+BRAND_TEMPLATE = """# Brand kit. Paths are relative to this folder.
+name = {name}
+
+[colours]
+primary = "#FE2C55"
+secondary = "#25F4EE"
+background = "#000000"
+text = "#FFFFFF"
+
+[fonts]
+# A font file in assets/fonts/ (keep its licence next to it); empty uses the packaged default.
+caption = ""
+
+[logo]
+# e.g. "logo.png" (a PNG with transparency works best)
+file = ""
+
+[language]
+# Words that must not appear in captions, and preferred spellings of brand terms.
+banned_words = []
+[language.terms]
+"Tiktok" = "TikTok"
+"""
+
+
+def init_workspace(
+    directory: str | os.PathLike[str],
+    *,
+    handle: str = "@yourbrand",
+    zone: str = DEFAULT_ZONE,
+    name: str = "",
+) -> Workspace:
+    """Create a workspace in ``directory`` (created if needed). Existing files are never overwritten."""
+    root = Path(directory).expanduser()
+    handle = validate_handle(handle)
+    get_zone(zone)
+    if (root / CONFIG_NAME).exists():
+        raise WorkspaceError(
+            f"{root} is already a workspace ({CONFIG_NAME} exists)",
+            hint="use it as it is, or choose another folder",
+        )
+    if root.exists() and not root.is_dir():
+        raise WorkspaceError(f"{root} exists and is not a folder", hint="choose another path")
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "calendar").mkdir(exist_ok=True)
+    (root / "assets").mkdir(exist_ok=True)
+    brand = root / "assets" / "brand.toml"
+    if not brand.exists():
+        brand.write_text(BRAND_TEMPLATE.format(name=_toml_str(name or handle)), encoding="utf-8")
+    (root / CONFIG_NAME).write_text(config_text(handle, zone, name), encoding="utf-8")
+    return Workspace(root.resolve(), load_config(root / CONFIG_NAME))
