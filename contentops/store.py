@@ -157,6 +157,15 @@ class Transaction(View):
         self._record(table, doc_id, None, self._raw(table, doc_id))
         return doc_id
 
+    def insert_many(self, table: str, docs: list[Doc]) -> list[int]:
+        """Insert many documents in one table update (TinyDB rewrites its table per call)."""
+        ids = [self.next_id(table) for _ in docs]
+        clean = [{k: v for k, v in d.items() if k != "id"} for d in docs]
+        self.db.table(table).insert_multiple(Document(d, doc_id=i) for d, i in zip(clean, ids, strict=True))
+        for d, i in zip(clean, ids, strict=True):
+            self._record(table, i, None, json.loads(json.dumps(d)))
+        return ids
+
     def put(self, table: str, doc_id: int, doc: Doc | None) -> None:
         """Set the whole document (``None`` removes it); used by undo to restore a 'before'."""
         before = self._raw(table, doc_id)
