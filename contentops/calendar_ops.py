@@ -47,7 +47,9 @@ def normalise_hashtags(tags: Iterable[str]) -> list[str]:
                 continue
             tag = part.lstrip("#")
             if not _HASHTAG.match(tag):
-                raise UsageError(f"{part!r} is not a hashtag", hint="use letters, digits or _ after '#', e.g. #SummerDrop")
+                raise UsageError(
+                    f"{part!r} is not a hashtag", hint="use letters, digits or _ after '#', e.g. #SummerDrop"
+                )
             if tag.casefold() not in seen:
                 seen.add(tag.casefold())
                 out.append("#" + tag)
@@ -105,9 +107,7 @@ def post_json(post: dict[str, Any]) -> dict[str, Any]:
         "published_at": local_iso(post.get("published_at"), zone),
         "created_at": local_iso(post.get("created_at"), zone),
         "updated_at": local_iso(post.get("updated_at"), zone),
-        "log": [
-            {**entry, "at": local_iso(entry["at"], zone)} for entry in post.get("log", [])
-        ],
+        "log": [{**entry, "at": local_iso(entry["at"], zone)} for entry in post.get("log", [])],
     }
 
 
@@ -137,7 +137,9 @@ def parse_goals(items: Iterable[str]) -> dict[str, int]:
         name = name.strip().lower()
         digits = value.strip().replace(",", "").replace("_", "")
         if not sep or not re.fullmatch(r"[a-z_]+", name) or not digits.isdigit():
-            raise UsageError(f"cannot read goal {item!r}", hint="write goals as METRIC=NUMBER, e.g. --goal views=100000")
+            raise UsageError(
+                f"cannot read goal {item!r}", hint="write goals as METRIC=NUMBER, e.g. --goal views=100000"
+            )
         goals[name] = int(digits)
     return goals
 
@@ -183,7 +185,9 @@ def get_campaign(campaigns: list[dict[str, Any]], name: str) -> dict[str, Any]:
     found = _find_campaign(campaigns, name)
     if found is None:
         known = ", ".join(c["name"] for c in campaigns) or "none yet"
-        raise NotFoundError(f"no campaign named {name!r}", hint=f"campaigns: {known} ('contentops campaign add' makes one)")
+        raise NotFoundError(
+            f"no campaign named {name!r}", hint=f"campaigns: {known} ('contentops campaign add' makes one)"
+        )
     return found
 
 
@@ -207,7 +211,9 @@ def show_campaign(ws: Workspace, name: str) -> tuple[dict[str, Any], list[dict[s
 
 
 # -- posts ---------------------------------------------------------------------------------
-def _log(post: dict[str, Any], now: datetime, by: str, action: str, note: str | None, **extra: Any) -> list[dict[str, Any]]:
+def _log(
+    post: dict[str, Any], now: datetime, by: str, action: str, note: str | None, **extra: Any
+) -> list[dict[str, Any]]:
     entry = {"at": to_utc_iso(now), "by": by, "action": action, **extra}
     if note:
         entry["note"] = note
@@ -301,7 +307,9 @@ def list_posts(
     pillar = check_pillar(ws, pillar)
     lo = hi = None
     if start is not None or end is not None:
-        lo, hi = day_bounds_utc(start or date(1970, 1, 1), (end or date(9998, 12, 31)) + timedelta(days=1), ws.config.zone)
+        lo, hi = day_bounds_utc(
+            start or date(1970, 1, 1), (end or date(9998, 12, 31)) + timedelta(days=1), ws.config.zone
+        )
 
     def keep(p: dict[str, Any]) -> bool:
         if status is not None and p["status"] != status:
@@ -392,13 +400,17 @@ def edit_post(
             fields["status"] = "in-review"
             notes.append(f"post {post_id} was {post['status']}; its content changed, so it is back in review")
         fields["updated_at"] = to_utc_iso(now)
-        fields["log"] = _log(post, now, store.actor, "edit", None, fields=sorted(k for k in fields if k != "updated_at"))
+        fields["log"] = _log(
+            post, now, store.actor, "edit", None, fields=sorted(k for k in fields if k != "updated_at")
+        )
         updated = tx.update(POSTS, post_id, fields)
         tx.summary = f"edited post {post_id} ({', '.join(sorted(k for k in fields if k not in ('updated_at', 'log')))})"
     return post_json(updated), notes
 
 
-def move_post(ws: Workspace, post_id: int, at: str, *, now: datetime, tz: str | None = None, actor: str | None = None) -> dict[str, Any]:
+def move_post(
+    ws: Workspace, post_id: int, at: str, *, now: datetime, tz: str | None = None, actor: str | None = None
+) -> dict[str, Any]:
     store = ws.store(actor)
     with store.transaction("post move") as tx:
         post = _get_post(tx, post_id)
@@ -449,7 +461,9 @@ def transition(
     sources, target = TRANSITIONS[action]
     if action == "publish":
         if not url:
-            raise UsageError("publishing needs the TikTok URL", hint="add --url https://www.tiktok.com/@handle/video/ID")
+            raise UsageError(
+                "publishing needs the TikTok URL", hint="add --url https://www.tiktok.com/@handle/video/ID"
+            )
         url = check_url(url)
     store = ws.store(by)
     with store.transaction(f"post {action}") as tx:
@@ -457,8 +471,7 @@ def transition(
         if post["status"] not in sources:
             allowed = ", ".join(a for a, (src, _) in TRANSITIONS.items() if post["status"] in src) or "none"
             raise TransitionError(
-                f"cannot {action} post {post_id}: it is {post['status']} "
-                f"({action} works from {', '.join(sources)})",
+                f"cannot {action} post {post_id}: it is {post['status']} ({action} works from {', '.join(sources)})",
                 hint=f"actions possible now: {allowed}",
             )
         fields: dict[str, Any] = {"status": target, "updated_at": to_utc_iso(now)}
@@ -473,8 +486,9 @@ def transition(
                     hint=f"give one: contentops post schedule {post_id} --at 'fri 6pm'",
                 )
             if from_utc_iso(when) <= now:
+                shown = local_iso(when, fields.get("tz", post["tz"]))
                 raise TransitionError(
-                    f"cannot schedule post {post_id} for {local_iso(when, fields.get('tz', post['tz']))}: that is in the past",
+                    f"cannot schedule post {post_id} for {shown}: that is in the past",
                     hint=f"move it first: contentops post move {post_id} --at 'fri 6pm'",
                 )
         if action == "approve":

@@ -53,7 +53,7 @@ def default_actor() -> str:
         return name
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user database in some containers
+    except Exception:
         return "unknown"
 
 
@@ -354,7 +354,9 @@ class Store:
             entry["undo_of"] = tx.undo_of
             history.update({"undone_by": entry_id}, doc_ids=[tx.undo_of])
         history.insert(Document(entry, doc_id=entry_id))
-        tx.db.table(META).update({"revision": revision, "updated_at": now, "schema_version": SCHEMA_VERSION}, doc_ids=[1])
+        tx.db.table(META).update(
+            {"revision": revision, "updated_at": now, "schema_version": SCHEMA_VERSION}, doc_ids=[1]
+        )
         self._archive_old_entries(tx)
 
         data = tx.db.storage.data  # type: ignore[attr-defined]

@@ -8,18 +8,28 @@ compare as text) next to the IANA zone they were planned in. Everything here tak
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from contextlib import suppress
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import UsageError
 
-UTC = timezone.utc
+UTC = UTC
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_NAMES = {
     **{d: i for i, d in enumerate(WEEKDAYS)},
-    "monday": 0, "tues": 1, "tuesday": 1, "weds": 2, "wednesday": 2, "thur": 3,
-    "thurs": 3, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "monday": 0,
+    "tues": 1,
+    "tuesday": 1,
+    "weds": 2,
+    "wednesday": 2,
+    "thur": 3,
+    "thurs": 3,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
 _TIME_RE = re.compile(
     r"^(?:at\s+)?(?:(?P<noon>noon|midday)|(?P<midnight>midnight)|"
@@ -39,8 +49,7 @@ def get_zone(name: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise UsageError(
             f"unknown time zone {name!r}",
-            hint="use an IANA name such as Australia/Sydney, Australia/Perth, "
-            "Australia/Adelaide or Pacific/Auckland",
+            hint="use an IANA name such as Australia/Sydney, Australia/Perth, Australia/Adelaide or Pacific/Auckland",
         ) from None
 
 
@@ -72,8 +81,7 @@ def _checked_local(day: date, at: time, zone: ZoneInfo, zone_name: str) -> datet
     round_trip = local.astimezone(UTC).astimezone(zone)
     if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise UsageError(
-            f"{local:%H:%M} does not exist on {day.isoformat()} in {zone_name}: "
-            "the clocks skip it for daylight saving",
+            f"{local:%H:%M} does not exist on {day.isoformat()} in {zone_name}: the clocks skip it for daylight saving",
             hint="pick a time an hour later or earlier",
         )
     return local
@@ -168,7 +176,9 @@ def _parse_iso(raw: str) -> datetime | None:
     try:
         return datetime.fromisoformat(raw)
     except ValueError as exc:
-        raise UsageError(f"cannot read {raw!r} as a time: {exc}", hint=f"write a time such as {WHEN_EXAMPLES}") from None
+        raise UsageError(
+            f"cannot read {raw!r} as a time: {exc}", hint=f"write a time such as {WHEN_EXAMPLES}"
+        ) from None
 
 
 def _parse_free_date(raw: str, lowered: str, zone: ZoneInfo, zone_name: str, today: date) -> datetime:
@@ -196,10 +206,8 @@ def _parse_free_date(raw: str, lowered: str, zone: ZoneInfo, zone_name: str, tod
         return parsed.astimezone(zone)
     day = parsed.date()
     if not has_year and day < today:
-        try:
+        with suppress(ValueError):  # 29 February stays in its year
             day = day.replace(year=day.year + 1)
-        except ValueError:  # 29 February
-            pass
     return _checked_local(day, parsed.time(), zone, zone_name)
 
 

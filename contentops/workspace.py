@@ -136,7 +136,9 @@ def load_config(path: Path) -> Config:
         try:
             get_zone(name)
         except UsageError:
-            raise _config_error(path, f"unknown time zone {name!r} (use an IANA name such as Australia/Sydney)") from None
+            raise _config_error(
+                path, f"unknown time zone {name!r} (use an IANA name such as Australia/Sydney)"
+            ) from None
     pillars = string_list(content.get("pillars", DEFAULT_PILLARS), "content.pillars")
 
     def numbers(name: str, defaults: dict[str, Any]) -> dict[str, Any]:
@@ -175,8 +177,7 @@ def find_workspace(explicit: str | os.PathLike[str] | None = None, cwd: Path | N
                 return Workspace(candidate, load_config(candidate / CONFIG_NAME))
         raise WorkspaceError(
             "no contentops workspace here (no contentops.toml in this folder or its parents)",
-            hint="run 'contentops init DIR', cd into a workspace, or pass --workspace DIR "
-            f"(or set {ENV_HOME})",
+            hint=f"run 'contentops init DIR', cd into a workspace, or pass --workspace DIR (or set {ENV_HOME})",
         )
     if not (root / CONFIG_NAME).is_file():
         raise WorkspaceError(

@@ -32,7 +32,9 @@ def agenda(
     from_: Annotated[str | None, typer.Option("--from", help="First day (default: today).", show_default=False)] = None,
     zones: Annotated[
         str | None,
-        typer.Option("--zones", help="Extra zones to show times in, e.g. Australia/Perth,Pacific/Auckland.", show_default=False),
+        typer.Option(
+            "--zones", help="Extra zones to show times in, e.g. Australia/Perth,Pacific/Auckland.", show_default=False
+        ),
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -59,7 +61,11 @@ def agenda(
             extra = [p["times"][z][11:16] + _day_shift(p["times"][z], day["date"]) for z in data["zones"][1:]]
             t.add_row(
                 f"{day['weekday']} {day['date'][8:]}/{day['date'][5:7]}" if i == 0 else "",
-                p["local_time"], *extra, str(p["id"]), status_text(p["status"]), esc(p["title"]),
+                p["local_time"],
+                *extra,
+                str(p["id"]),
+                status_text(p["status"]),
+                esc(p["title"]),
                 end_section=i == len(day["posts"]) - 1,
             )
     console().print(t)
@@ -76,14 +82,17 @@ def _footer(data: dict[str, Any]) -> None:
     total = sum(len(d["posts"]) for d in data["days"])
     msg = f"[dim]{total} post{'s' if total != 1 else ''} in view"
     if data["unscheduled"]:
-        msg += f"; {data['unscheduled']} open post{'s' if data['unscheduled'] != 1 else ''} without a time ('contentops post list')"
+        n = data["unscheduled"]
+        msg += f"; {n} open post{'s' if n != 1 else ''} without a time ('contentops post list')"
     console().print(msg + "[/]")
 
 
 def _cell(day: dict[str, Any], heading: str, limit: int = MAX_PER_CELL) -> str:
     lines = [heading]
     for p in day["posts"][:limit]:
-        lines.append(f"{status_text(p['status']).replace(p['status'], p['local_time'])} {esc(p['title'])} [dim]#{p['id']}[/]")
+        lines.append(
+            f"{status_text(p['status']).replace(p['status'], p['local_time'])} {esc(p['title'])} [dim]#{p['id']}[/]"
+        )
     if len(day["posts"]) > limit:
         lines.append(f"[dim]+{len(day['posts']) - limit} more[/]")
     return "\n".join(lines)
@@ -92,7 +101,9 @@ def _cell(day: dict[str, Any], heading: str, limit: int = MAX_PER_CELL) -> str:
 @app.command("week")
 def week(
     ctx: typer.Context,
-    day: Annotated[str | None, typer.Argument(help="Any day of the week to show (default: this week).", show_default=False)] = None,
+    day: Annotated[
+        str | None, typer.Argument(help="Any day of the week to show (default: this week).", show_default=False)
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """A 7-day grid (Monday to Sunday), posts coloured by status."""
@@ -125,7 +136,9 @@ def render_week(ws: Workspace, day: date | None) -> None:
 @app.command("month")
 def month(
     ctx: typer.Context,
-    which: Annotated[str | None, typer.Argument(help="Month as YYYY-MM (default: this month).", show_default=False)] = None,
+    which: Annotated[
+        str | None, typer.Argument(help="Month as YYYY-MM (default: this month).", show_default=False)
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """A month grid, one row per week, posts coloured by status."""
@@ -149,7 +162,11 @@ def month(
         row = []
         for d in days[w : w + 7]:
             num = str(int(d["date"][8:]))
-            head = f"[bold reverse]{num}[/]" if d["date"] == now_day else (f"[bold]{num}[/]" if d["in_month"] else f"[dim]{num}[/]")
+            head = (
+                f"[bold reverse]{num}[/]"
+                if d["date"] == now_day
+                else (f"[bold]{num}[/]" if d["in_month"] else f"[dim]{num}[/]")
+            )
             row.append(_cell(d, head, limit=3))
         t.add_row(*row)
     console().print(t)
@@ -161,4 +178,3 @@ def _legend() -> None:
     from .common import STATUS_STYLE
 
     console().print("  ".join(f"[{style}]{name}[/]" for name, style in STATUS_STYLE.items()))
-

@@ -33,8 +33,14 @@ def add(
 
     ws = workspace(ctx)
     campaign = add_campaign(
-        ws, name, day_arg(start, ws), day_arg(end, ws), hashtags=hashtag or [], goals=parse_goals(goal or []),
-        now=now(), actor=by,
+        ws,
+        name,
+        day_arg(start, ws),
+        day_arg(end, ws),
+        hashtags=hashtag or [],
+        goals=parse_goals(goal or []),
+        now=now(),
+        actor=by,
     )
     console().print(f"Added campaign {esc(campaign['name'])!r} ({campaign['start']} to {campaign['end']}).")
 
@@ -55,7 +61,12 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
         t.add_column(col, overflow="fold")
     for c in campaigns:
         t.add_row(
-            str(c["id"]), esc(c["name"]), c["start"], c["end"], esc(" ".join(c["hashtags"])), _goals(c["goals"]),
+            str(c["id"]),
+            esc(c["name"]),
+            c["start"],
+            c["end"],
+            esc(" ".join(c["hashtags"])),
+            _goals(c["goals"]),
             str(c["posts"]["total"]),
         )
     console().print(t)
@@ -83,7 +94,9 @@ def show(
     if campaign["goals"]:
         out.print(f"Goals: {_goals(campaign['goals'])}")
     by_status: dict[str, Any] = campaign["posts"]["by_status"]
-    out.print(f"Posts: {campaign['posts']['total']}  " + "  ".join(f"{status_text(s)} {n}" for s, n in by_status.items()))
+    out.print(
+        f"Posts: {campaign['posts']['total']}  " + "  ".join(f"{status_text(s)} {n}" for s, n in by_status.items())
+    )
     if posts:
         t = Table(header_style="bold")
         for col in ("ID", "When", "Status", "Title"):

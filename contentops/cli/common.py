@@ -32,7 +32,9 @@ ByOpt = Annotated[
 ]
 TzOpt = Annotated[
     str | None,
-    typer.Option("--tz", help="IANA zone the time is given in, e.g. Australia/Perth (default: the workspace's home zone)."),
+    typer.Option(
+        "--tz", help="IANA zone the time is given in, e.g. Australia/Perth (default: the workspace's home zone)."
+    ),
 ]
 
 
@@ -63,7 +65,9 @@ def now() -> datetime:
     try:
         moment = datetime.fromisoformat(pinned)
     except ValueError:
-        raise UsageError(f"CONTENTOPS_NOW={pinned!r} is not an ISO-8601 time", hint="e.g. 2026-11-22T09:00:00+11:00") from None
+        raise UsageError(
+            f"CONTENTOPS_NOW={pinned!r} is not an ISO-8601 time", hint="e.g. 2026-11-22T09:00:00+11:00"
+        ) from None
     if moment.tzinfo is None:
         raise UsageError("CONTENTOPS_NOW needs a UTC offset", hint="e.g. 2026-11-22T09:00:00+11:00")
     return moment.astimezone(UTC)

@@ -27,12 +27,14 @@ AtOpt = Annotated[
     str | None,
     typer.Option(
         "--at",
-        help="When to post: '2026-12-04 18:00', 'fri 6pm', 'tomorrow 9:30', 'next monday 18:00', '4/12 6pm' (day first).",
+        help="When to post: '2026-12-04 18:00', 'fri 6pm', 'tomorrow 9:30', 'next monday 18:00', "
+        "'4/12 6pm' (day first).",
         show_default=False,
     ),
 ]
 HashtagOpt = Annotated[
-    list[str] | None, typer.Option("--hashtag", "-t", help="A hashtag (repeat, or separate with commas).", show_default=False)
+    list[str] | None,
+    typer.Option("--hashtag", "-t", help="A hashtag (repeat, or separate with commas).", show_default=False),
 ]
 NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="A note kept in the post's log.", show_default=False)]
 
@@ -46,7 +48,13 @@ def _show(post: dict[str, Any]) -> None:
     t.add_row("Post", f"{post['id']}  {esc(post['title'])}")
     t.add_row("Status", status_text(post["status"]))
     t.add_row("When", f"{when_text(post['at'])}  [dim]{post['tz']}[/]")
-    for label, key in (("Pillar", "pillar"), ("Campaign", "campaign"), ("Owner", "owner"), ("Video", "video"), ("URL", "url")):
+    for label, key in (
+        ("Pillar", "pillar"),
+        ("Campaign", "campaign"),
+        ("Owner", "owner"),
+        ("Video", "video"),
+        ("URL", "url"),
+    ):
         if post.get(key):
             t.add_row(label, esc(post[key]))
     if post["caption"]:
@@ -57,7 +65,9 @@ def _show(post: dict[str, Any]) -> None:
         t.add_row("Approved", f"by {esc(post['approved_by'])}, {when_text(post['approved_at'])}")
     for entry in post["log"]:
         note = f" - {esc(entry['note'])}" if entry.get("note") else ""
-        t.add_row("[dim]log[/]", f"[dim]{when_text(entry['at'], False)} {esc(entry['by'])}: {esc(entry['action'])}[/]{note}")
+        t.add_row(
+            "[dim]log[/]", f"[dim]{when_text(entry['at'], False)} {esc(entry['by'])}: {esc(entry['action'])}[/]{note}"
+        )
     console().print(t)
 
 
@@ -74,8 +84,13 @@ def _table(posts: list[dict[str, Any]]) -> None:
     t.add_column("Owner", overflow="fold")
     for p in posts:
         t.add_row(
-            str(p["id"]), when_text(p["at"]), status_text(p["status"]), esc(p["title"]),
-            esc(p["pillar"] or ""), esc(p["campaign"] or ""), esc(p["owner"] or ""),
+            str(p["id"]),
+            when_text(p["at"]),
+            status_text(p["status"]),
+            esc(p["title"]),
+            esc(p["pillar"] or ""),
+            esc(p["campaign"] or ""),
+            esc(p["owner"] or ""),
         )
     console().print(t)
     console().print(f"[dim]{len(posts)} post{'s' if len(posts) != 1 else ''}[/]")
@@ -103,8 +118,19 @@ def add(
     from ..calendar_ops import add_post
 
     post = add_post(
-        workspace(ctx), title, now=now(), at=at, tz=tz, pillar=pillar, campaign=campaign, caption=caption,
-        hashtags=hashtag or [], owner=owner, video=video, idea=idea, actor=by,
+        workspace(ctx),
+        title,
+        now=now(),
+        at=at,
+        tz=tz,
+        pillar=pillar,
+        campaign=campaign,
+        caption=caption,
+        hashtags=hashtag or [],
+        owner=owner,
+        video=video,
+        idea=idea,
+        actor=by,
     )
     typer.echo(post["id"])
 
@@ -123,7 +149,9 @@ def list_(
     from ..calendar_ops import list_posts
 
     ws = workspace(ctx)
-    posts = list_posts(ws, start=day_arg(from_, ws), end=day_arg(to, ws), status=status, campaign=campaign, pillar=pillar)
+    posts = list_posts(
+        ws, start=day_arg(from_, ws), end=day_arg(to, ws), status=status, campaign=campaign, pillar=pillar
+    )
     print_json(posts) if json_ else _table(posts)
 
 
@@ -160,9 +188,22 @@ def edit(
     from ..calendar_ops import edit_post, parse_post_id
 
     post, notes = edit_post(
-        workspace(ctx), parse_post_id(post_id), now=now(), title=title, caption=caption, hashtags=hashtag,
-        add_hashtags=add_hashtag or [], remove_hashtags=remove_hashtag or [], pillar=pillar, campaign=campaign,
-        owner=owner, video=video, at=at, tz=tz, unschedule=unschedule, actor=by,
+        workspace(ctx),
+        parse_post_id(post_id),
+        now=now(),
+        title=title,
+        caption=caption,
+        hashtags=hashtag,
+        add_hashtags=add_hashtag or [],
+        remove_hashtags=remove_hashtag or [],
+        pillar=pillar,
+        campaign=campaign,
+        owner=owner,
+        video=video,
+        at=at,
+        tz=tz,
+        unschedule=unschedule,
+        actor=by,
     )
     if json_:
         print_json(post)
@@ -176,7 +217,9 @@ def edit(
 def move(
     ctx: typer.Context,
     post_id: IdArg,
-    at: Annotated[str, typer.Option("--at", help="New time, e.g. 'fri 6pm' or '2026-12-04 18:00'.", show_default=False)],
+    at: Annotated[
+        str, typer.Option("--at", help="New time, e.g. 'fri 6pm' or '2026-12-04 18:00'.", show_default=False)
+    ],
     tz: TzOpt = None,
     by: ByOpt = None,
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -20,7 +21,7 @@ def init(
 
     ws = init_workspace(directory, handle=account, zone=tz, name=name)
     console().print(f"Created workspace {esc(ws.root)} for {esc(ws.config.handle)} ({ws.config.zone}).")
-    console().print(f"[dim]Next: cd {esc(ws.root)} && contentops post add \"First post\" --at \"fri 6pm\"[/]")
+    console().print(f'[dim]Next: cd {esc(ws.root)} && contentops post add "First post" --at "fri 6pm"[/]')
 
 
 def demo(
@@ -33,7 +34,9 @@ def demo(
     from .common import now
 
     ws = build_demo(out, now=now(), force=force)
-    cal.render_week(ws, None)
+    this_week = cal.today(ws)
+    cal.render_week(ws, this_week)
+    cal.render_week(ws, this_week + timedelta(days=7))
     console().print(f"\nDemo workspace: [bold]{esc(ws.root)}[/]")
     console().print(f"[dim]Try: cd {esc(ws.root)} && contentops cal agenda --zones Australia/Perth,Pacific/Auckland[/]")
 
