@@ -5,6 +5,8 @@ commands are run ``--runs`` times, round-robin (so drift hits them all alike), a
 median wall time of each is compared with the floor:
 
 * floor            a generated one-command Typer app with contentops' Typer settings, ``--help``
+* floor run        the same app running its command with a string option (information only:
+                   what Typer itself costs to run any command, e.g. its Pydantic-based coercion)
 * --help           ``contentops --help``
 * cal agenda       ``contentops cal agenda`` on a generated calendar of ``--posts`` posts
 * post add         ``contentops post add "x" --at "fri 6pm"``; each run starts from a fresh
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -80,7 +83,7 @@ STATUS_FUTURE = ["idea", "draft", "draft", "in-review", "changes-requested", "ap
 STATUS_PAST = ["published"] * 8 + ["cancelled", "draft"]
 PILLARS = ["campaign-highlight", "creator-showcase", "educational", "event-recap", "trend", "announcement"]
 OWNERS = ["mia", "jack", "aroha", "liam", "chloe", None]
-WORDS = "summer drop teaser behind scenes creator collab recap sale launch tips trend duet stitch live q&a".split()
+WORDS = ["summer", "drop", "teaser", "behind", "scenes", "creator", "collab", "recap", "sale", "launch", "q&a"]
 
 
 # -- the generated calendar ------------------------------------------------------------------
@@ -94,12 +97,12 @@ def make_posts(count: int, seed: int = 2026) -> list[dict[str, Any]]:
     start = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=182)
     posts = []
     for i in range(count):
-        local = (start + timedelta(days=rng.randrange(365))).replace(hour=rng.randrange(7, 22), minute=rng.choice((0, 15, 30, 45)))
-        at = local.astimezone(UTC)  # aware arithmetic above is wall-clock; DST is resolved here
+        day = start + timedelta(days=rng.randrange(365))  # wall-clock arithmetic in the home zone
+        at = day.replace(hour=rng.randrange(7, 22), minute=rng.choice((0, 15, 30, 45))).astimezone(UTC)
         unscheduled = rng.random() < 0.08
         past = at < now
         status = rng.choice(["idea", "draft"]) if unscheduled else rng.choice(STATUS_PAST if past else STATUS_FUTURE)
-        created = at - timedelta(days=rng.randrange(3, 40)) if not unscheduled else now - timedelta(days=rng.randrange(60))
+        created = (now if unscheduled else at) - timedelta(days=rng.randrange(3, 40))
         by = rng.choice(OWNERS[:-1])
         log = [{"at": to_utc_iso(created), "by": by, "action": "created", "status": "draft"}]
         doc: dict[str, Any] = {
@@ -172,23 +175,86 @@ def check_settings_in_sync() -> None:
         )
 
 
-def main(argv: list[str] | None = None) -> int:
+Case = tuple[str, list[str], Callable[[], None] | None]  # name, argv, preparation outside the timing
+Samples = dict[str, list[float]]
+
+
+def measure(cases: list[Case], runs: int, env: dict[str, str], cwd: Path) -> tuple[Samples, dict[str, str]]:
+    """Seconds per run of each case, round-robin after one warm-up round; and the warm-up outputs."""
+    times: Samples = {name: [] for name, _, _ in cases}
+    outputs: dict[str, str] = {}
+    for round_no in range(runs + 1):  # round 0 is the warm-up (writes .pyc files, fills the page cache)
+        for name, argv, prepare in cases:
+            if prepare is not None:
+                prepare()
+            elapsed, proc = run_once(argv, env, cwd)
+            if round_no == 0:
+                outputs[name] = proc.stdout
+            else:
+                times[name].append(elapsed)
+    return times, outputs
+
+
+def summarise(cases: list[Case], times: Samples) -> list[dict[str, Any]]:
+    floor = statistics.median(times["floor"])
+    results = []
+    for name, argv, _ in cases:
+        median = statistics.median(times[name])
+        target = TARGETS.get(name)
+        results.append(
+            {
+                "name": name,
+                "argv": argv[1:] if argv[0] == sys.executable else argv,
+                "median_ms": round(median * 1000, 1),
+                "min_ms": round(min(times[name]) * 1000, 1),
+                "max_ms": round(max(times[name]) * 1000, 1),
+                "ratio_to_floor": round(median / floor, 2),
+                "target_ratio": target,
+                "meets_target": None if target is None else median / floor <= target,
+            }
+        )
+    return results
+
+
+def print_table(results: list[dict[str, Any]]) -> None:
+    print(f"{'command':<12} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'x floor':>8}  target")
+    for r in results:
+        target = ""
+        if r["target_ratio"] is not None:
+            target = f"<= {r['target_ratio']}x " + ("ok" if r["meets_target"] else "MISSED")
+        print(
+            f"{r['name']:<12} {r['median_ms']:>10.1f} {r['min_ms']:>8.1f} {r['max_ms']:>8.1f} "
+            f"{r['ratio_to_floor']:>7.2f}x  {target}".rstrip()
+        )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="timed runs per command (default 15)")
     parser.add_argument("--posts", type=int, default=5000, help="posts in the generated calendar (default 5000)")
     parser.add_argument(
-        "--via", choices=("script", "module"), default="script",
+        "--via",
+        choices=("script", "module"),
+        default="script",
         help="start contentops through its console script (default) or 'python -m contentops'",
     )
     parser.add_argument(
-        "--json-out", nargs="?", const="", default=None, metavar="PATH",
+        "--json-out",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
         help="also write the results as JSON (default path: bench/results/startup-<time>.json)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated workspace and print its path")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.posts < 1:
         parser.error("--runs and --posts must be at least 1")
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     check_settings_in_sync()
     tmp = Path(tempfile.mkdtemp(prefix="contentops-bench-"))
     try:
@@ -199,9 +265,12 @@ def main(argv: list[str] | None = None) -> int:
         pristine = tmp / "calendar.pristine.json"
         shutil.copy2(calendar, pristine)
 
+        def fresh_calendar() -> None:  # every 'post add' starts from the same calendar
+            shutil.copy2(pristine, calendar)
+            shutil.rmtree(root / "calendar" / "backups", ignore_errors=True)
+
         floor = tmp / "floor.py"
         floor.write_text(FLOOR_SOURCE.format(settings=FLOOR_TYPER_SETTINGS), encoding="utf-8")
-
         env = {
             **os.environ,
             "CONTENTOPS_HOME": str(root),
@@ -215,74 +284,46 @@ def main(argv: list[str] | None = None) -> int:
             env.pop(var, None)
 
         co = contentops_cmd(args.via)
-
-        def fresh_calendar() -> None:  # outside the timing: every 'post add' starts alike
-            shutil.copy2(pristine, calendar)
-            shutil.rmtree(root / "calendar" / "backups", ignore_errors=True)
-
-        cases: list[tuple[str, list[str], Any]] = [
+        cases: list[Case] = [
             ("floor", [sys.executable, str(floor), "--help"], None),
+            ("floor run", [sys.executable, str(floor), "--name", "bench"], None),
             ("--help", [*co, "--help"], None),
             ("cal agenda", [*co, "cal", "agenda"], None),
             ("post add", [*co, "post", "add", "x", "--at", "fri 6pm"], fresh_calendar),
         ]
-        times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
-        warm: dict[str, str] = {}
-        for round_no in range(args.runs + 1):  # round 0 is the warm-up (writes .pyc, fills caches)
-            for name, cmd, prepare in cases:
-                if prepare is not None:
-                    prepare()
-                elapsed, proc = run_once(cmd, env, tmp)
-                if round_no == 0:
-                    warm[name] = proc.stdout
-                else:
-                    times[name].append(elapsed)
+        times, outputs = measure(cases, args.runs, env, tmp)
         fresh_calendar()
+        results = summarise(cases, times)
 
-        agenda_tail = warm["cal agenda"].strip().splitlines()[-1] if warm["cal agenda"].strip() else ""
-        floor_median = statistics.median(times["floor"])
-        results = []
-        for name, cmd, _ in cases:
-            med = statistics.median(times[name])
-            target = TARGETS.get(name)
-            ratio = med / floor_median
-            results.append({
-                "name": name,
-                "argv": cmd[1:] if cmd[0] == sys.executable else cmd,
-                "median_ms": round(med * 1000, 1),
-                "min_ms": round(min(times[name]) * 1000, 1),
-                "max_ms": round(max(times[name]) * 1000, 1),
-                "ratio_to_floor": round(ratio, 2),
-                "target_ratio": target,
-                "meets_target": None if target is None else ratio <= target,
-            })
-
+        agenda = outputs["cal agenda"].strip().splitlines()
         print(f"python     {sys.executable} ({platform.python_version()})")
-        print(f"contentops {' '.join(co[1:]) if co[0] == sys.executable else ' '.join(co)}")
-        print(f"calendar   {args.posts} posts, {calendar.stat().st_size / 1e6:.1f} MB, built in {build_s:.1f} s; "
-              f"CONTENTOPS_NOW={PINNED_NOW}")
-        print(f"agenda     {agenda_tail}")
-        print(f"runs       {args.runs} per command after 1 warm-up round; post add restores a fresh calendar copy")
+        print(f"contentops {' '.join(co[1:] if co[0] == sys.executable else co)}")
+        print(
+            f"calendar   {args.posts} posts, {calendar.stat().st_size / 1e6:.1f} MB, built in {build_s:.1f} s; "
+            f"CONTENTOPS_NOW={PINNED_NOW}"
+        )
+        print(f"agenda     {agenda[-1] if agenda else '(no output)'}")
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+        print(f"load avg   {load} (other work on the machine makes the numbers noisy)")
+        print(f"runs       {args.runs} per command after 1 warm-up round; post add starts from a fresh calendar copy")
         print()
-        print(f"{'command':<12} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'x floor':>8}  target")
-        for r in results:
-            target = "" if r["target_ratio"] is None else f"<= {r['target_ratio']}x " + ("ok" if r["meets_target"] else "MISSED")
-            print(f"{r['name']:<12} {r['median_ms']:>10.1f} {r['min_ms']:>8.1f} {r['max_ms']:>8.1f} "
-                  f"{r['ratio_to_floor']:>7.2f}x  {target}")
+        print_table(results)
 
         if args.json_out is not None:
-            out = Path(args.json_out) if args.json_out else RESULTS_DIR / f"startup-{time.strftime('%Y%m%dT%H%M%S')}.json"
+            out = Path(args.json_out or RESULTS_DIR / f"startup-{time.strftime('%Y%m%dT%H%M%S')}.json")
             out.parent.mkdir(parents=True, exist_ok=True)
             report = {
                 "python": sys.executable,
                 "python_version": platform.python_version(),
                 "platform": platform.platform(),
+                "cpus": os.cpu_count(),
+                "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
                 "via": args.via,
                 "runs": args.runs,
                 "posts": args.posts,
                 "calendar_bytes": calendar.stat().st_size,
                 "contentops_now": PINNED_NOW,
-                "post_add": "fresh calendar copy per run",
+                "post_add": "fresh calendar copy per run (restored outside the timing)",
                 "results": results,
                 "samples_ms": {k: [round(v * 1000, 2) for v in vs] for k, vs in times.items()},
             }

@@ -111,7 +111,7 @@ def post_json(post: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def campaign_json(campaign: dict[str, Any], posts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def campaign_json(campaign: dict[str, Any], zone: str, posts: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     out = {
         "id": campaign["id"],
         "name": campaign["name"],
@@ -119,7 +119,7 @@ def campaign_json(campaign: dict[str, Any], posts: list[dict[str, Any]] | None =
         "end": campaign["end"],
         "hashtags": list(campaign.get("hashtags", [])),
         "goals": dict(campaign.get("goals", {})),
-        "created_at": campaign.get("created_at"),
+        "created_at": local_iso(campaign.get("created_at"), zone),
     }
     if posts is not None:
         counts: dict[str, int] = {}
@@ -168,7 +168,7 @@ def add_campaign(
         "goals": goals or {},
         "created_at": to_utc_iso(now),
     }
-    with ws.store(actor).transaction("campaign add") as tx:
+    with ws.store(actor).transaction("campaign add", now) as tx:
         if _find_campaign(tx.all(CAMPAIGNS), name) is not None:
             raise ConflictError(f"a campaign named {name!r} exists already", hint="choose another name")
         doc["id"] = tx.insert(CAMPAIGNS, doc)
@@ -195,7 +195,7 @@ def list_campaigns(ws: Workspace) -> list[dict[str, Any]]:
     view = ws.store().read()
     posts = view.all(POSTS)
     return [
-        campaign_json(c, [p for p in posts if p.get("campaign") == c["name"]])
+        campaign_json(c, ws.config.zone, [p for p in posts if p.get("campaign") == c["name"]])
         for c in sorted(view.all(CAMPAIGNS), key=lambda c: (c["start"], c["name"]))
     ]
 
@@ -207,7 +207,7 @@ def show_campaign(ws: Workspace, name: str) -> tuple[dict[str, Any], list[dict[s
         (p for p in view.all(POSTS) if p.get("campaign") == campaign["name"]),
         key=lambda p: (p.get("at") is None, p.get("at") or "", p["id"]),
     )
-    return campaign_json(campaign, posts), [post_json(p) for p in posts]
+    return campaign_json(campaign, ws.config.zone, posts), [post_json(p) for p in posts]
 
 
 # -- posts ---------------------------------------------------------------------------------
@@ -266,12 +266,21 @@ def add_post(
         "updated_at": to_utc_iso(now),
     }
     doc["log"] = _log(doc, now, store.actor, "created", None, status=doc["status"])
-    with store.transaction("post add") as tx:
+    with store.transaction("post add", now) as tx:
         if campaign is not None:
             doc["campaign"] = get_campaign(tx.all(CAMPAIGNS), campaign)["name"]
         doc["id"] = tx.insert(POSTS, doc)
         tx.summary = f"added post {doc['id']} '{title}'"
     return post_json(doc)
+
+
+def _refuse_past(post_id: int, at_utc: str, zone: str, now: datetime, verb: str) -> None:
+    """A scheduled post must stay in the future."""
+    if from_utc_iso(at_utc) <= now:
+        raise TransitionError(
+            f"cannot {verb} post {post_id} for {local_iso(at_utc, zone)}: that is in the past",
+            hint="give a time in the future, e.g. --at 'fri 6pm'",
+        )
 
 
 def _get_post(view: Any, post_id: int) -> dict[str, Any]:
@@ -353,7 +362,7 @@ def edit_post(
     """
     store = ws.store(actor)
     notes: list[str] = []
-    with store.transaction("post edit") as tx:
+    with store.transaction("post edit", now) as tx:
         post = _get_post(tx, post_id)
         if post["status"] in ("published", "cancelled") and (at is not None or unschedule):
             raise TransitionError(f"post {post_id} is {post['status']}; its time cannot change")
@@ -391,13 +400,15 @@ def edit_post(
             at_utc, zone = resolve_when(ws, at, tz or post.get("tz"), now)
             if at_utc is None:  # only --tz given: keep the instant, show it in the new zone
                 at_utc = post.get("at")
+            elif post["status"] == "scheduled":
+                _refuse_past(post_id, at_utc, zone, now, "move scheduled")
             fields.update(at=at_utc, tz=zone)
         fields = {k: v for k, v in fields.items() if post.get(k) != v}
         if not fields:
             notes.append("nothing changed")
             return post_json(post), notes
         if post["status"] in ("approved", "scheduled") and any(k in fields for k in CONTENT_FIELDS):
-            fields["status"] = "in-review"
+            fields.update(status="in-review", approved_by=None, approved_at=None)
             notes.append(f"post {post_id} was {post['status']}; its content changed, so it is back in review")
         fields["updated_at"] = to_utc_iso(now)
         fields["log"] = _log(
@@ -412,7 +423,7 @@ def move_post(
     ws: Workspace, post_id: int, at: str, *, now: datetime, tz: str | None = None, actor: str | None = None
 ) -> dict[str, Any]:
     store = ws.store(actor)
-    with store.transaction("post move") as tx:
+    with store.transaction("post move", now) as tx:
         post = _get_post(tx, post_id)
         if post["status"] in ("published", "cancelled"):
             raise TransitionError(
@@ -420,6 +431,8 @@ def move_post(
                 hint="add a new post for a repeat instead",
             )
         at_utc, zone = resolve_when(ws, at, tz or post.get("tz"), now)
+        if post["status"] == "scheduled":
+            _refuse_past(post_id, at_utc, zone, now, "move scheduled")  # type: ignore[arg-type]
         old = post.get("at")
         updated = tx.update(
             POSTS,
@@ -435,8 +448,10 @@ def move_post(
     return post_json(updated)
 
 
-def remove_post(ws: Workspace, post_id: int, *, actor: str | None = None) -> dict[str, Any]:
-    with ws.store(actor).transaction("post rm") as tx:
+def remove_post(
+    ws: Workspace, post_id: int, *, now: datetime | None = None, actor: str | None = None
+) -> dict[str, Any]:
+    with ws.store(actor).transaction("post rm", now) as tx:
         post = tx.remove(POSTS, _get_post(tx, post_id)["id"])
         tx.summary = f"removed post {post_id} '{post['title']}'"
     return post_json(post)
@@ -466,7 +481,7 @@ def transition(
             )
         url = check_url(url)
     store = ws.store(by)
-    with store.transaction(f"post {action}") as tx:
+    with store.transaction(f"post {action}", now) as tx:
         post = _get_post(tx, post_id)
         if post["status"] not in sources:
             allowed = ", ".join(a for a, (src, _) in TRANSITIONS.items() if post["status"] in src) or "none"
@@ -485,14 +500,11 @@ def transition(
                     f"cannot schedule post {post_id}: it has no time",
                     hint=f"give one: contentops post schedule {post_id} --at 'fri 6pm'",
                 )
-            if from_utc_iso(when) <= now:
-                shown = local_iso(when, fields.get("tz", post["tz"]))
-                raise TransitionError(
-                    f"cannot schedule post {post_id} for {shown}: that is in the past",
-                    hint=f"move it first: contentops post move {post_id} --at 'fri 6pm'",
-                )
+            _refuse_past(post_id, when, fields.get("tz", post["tz"]), now, "schedule")
         if action == "approve":
             fields.update(approved_by=store.actor, approved_at=to_utc_iso(now))
+        if action == "request-changes":
+            fields.update(approved_by=None, approved_at=None)
         if action == "publish":
             fields.update(url=url, published_at=to_utc_iso(now))
         fields["log"] = _log(post, now, store.actor, action, note, status=target)

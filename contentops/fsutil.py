@@ -9,6 +9,10 @@ from pathlib import Path
 TEMP_SUFFIX = ".tmp"
 
 
+class NotSyncedError(OSError):
+    """The new content replaced the old, but the folder could not be synced to disk."""
+
+
 def temp_prefix(path: Path) -> str:
     """Temp files for ``path`` are ``.<name>.<random>.tmp`` next to it (so cleanup can find them)."""
     return f".{path.name}."
@@ -48,7 +52,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, before_replace=None) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    fsync_dir(folder)
+    try:
+        fsync_dir(folder)
+    except OSError as exc:
+        raise NotSyncedError(exc.errno, exc.strerror, str(folder)) from exc
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from .timeutil import local_iso
@@ -35,6 +36,6 @@ def history(ws: Workspace, limit: int | None = 20) -> list[dict[str, Any]]:
     return [entry_json(e, ws.config.zone) for e in entries]
 
 
-def undo(ws: Workspace, actor: str | None = None) -> dict[str, Any]:
+def undo(ws: Workspace, actor: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Revert the newest change that is not yet undone; returns that change's entry."""
-    return entry_json(ws.store(actor).undo(), ws.config.zone)
+    return entry_json(ws.store(actor).undo(now), ws.config.zone)

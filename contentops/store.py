@@ -19,14 +19,12 @@ one whole revision.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import re
 import shutil
-import socket
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,13 +34,14 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from .errors import ConflictError, CorruptStoreError, LockedError, NotFoundError, SchemaError, StoreError
-from .fsutil import atomic_write_bytes, fsync_dir, stray_temp_files
+from .fsutil import NotSyncedError, atomic_write_bytes, fsync_dir, stray_temp_files
 from .timeutil import UTC, to_utc_iso
 
 SCHEMA_VERSION = 1
 META = "meta"
 HISTORY = "history"
-_BACKUP_RE = re.compile(r"^(?P<stem>.+)-r(?P<rev>\d+)-(?P<stamp>\d{8}T\d{6}Z)\.json$")
+# calendar-r000041-20261122T011500123456Z.json: the revision it holds, and when it was set aside.
+_BACKUP_RE = re.compile(r"^(?P<stem>.+)-r(?P<rev>\d+)-(?P<stamp>\d{8}T\d{6}(?:\d{6})?Z)\.json$")
 
 Doc = dict[str, Any]
 
@@ -51,6 +50,8 @@ def default_actor() -> str:
     name = os.environ.get("CONTENTOPS_USER")
     if name:
         return name
+    import getpass  # lazy, like socket below: only writers need them
+
     try:
         return getpass.getuser()
     except Exception:
@@ -104,6 +105,12 @@ class View:
     def all(self, table: str) -> list[Doc]:
         return [_public(d) for d in self.db.table(table).all()]  # type: ignore[misc]
 
+    def scan(self, table: str) -> Iterator[tuple[int, Doc]]:
+        """``(id, document)`` pairs without copying the documents (TinyDB's ``all()`` copies
+        each one); for read-only passes over big tables. Do not change what it yields."""
+        for key, doc in self.db.storage.read().get(table, {}).items():
+            yield int(key), doc
+
     def search(self, table: str, cond: Any) -> list[Doc]:
         return [_public(d) for d in self.db.table(table).search(cond)]  # type: ignore[misc]
 
@@ -124,6 +131,7 @@ class Transaction(View):
         self.summary: str = action
         self.changes: dict[tuple[str, int], dict[str, Any]] = {}
         self.undo_of: int | None = None
+        self.now: datetime | None = None
         self.on_commit: list[Callable[[], None]] = []
         self._checked_tables: set[str] = set()
 
@@ -244,7 +252,7 @@ class Store:
             return self._fresh()
         except OSError as exc:
             raise StoreError(f"cannot read {self.path}: {exc.strerror}", hint="check the file's permissions") from None
-        if not raw.strip():
+        if not raw or raw.isspace():  # raw.strip() would copy the whole file
             raise self._corrupt("is empty")
         try:
             data = json.loads(raw.decode("utf-8"))
@@ -282,6 +290,8 @@ class Store:
     # -- locking -------------------------------------------------------------------------
     @contextmanager
     def _locked(self, action: str) -> Iterator[None]:
+        import socket
+
         from filelock import FileLock, Timeout
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -324,12 +334,17 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
     @contextmanager
-    def transaction(self, action: str) -> Iterator[Transaction]:
-        """Lock, load, yield a Transaction; on a clean exit write once and journal it."""
+    def transaction(self, action: str, now: datetime | None = None) -> Iterator[Transaction]:
+        """Lock, load, yield a Transaction; on a clean exit write once and journal it.
+
+        ``now`` is the time the journal records (the caller's clock); backups are named
+        by the real clock, since they rotate by it.
+        """
         with self._locked(action):
             for stray in stray_temp_files(self.path):
                 stray.unlink(missing_ok=True)
             tx = Transaction(self.load(), action, self.actor)
+            tx.now = now
             yield tx
             if tx.effective_changes():
                 self._commit(tx)
@@ -337,7 +352,8 @@ class Store:
                     callback()
 
     def _commit(self, tx: Transaction) -> None:
-        now = to_utc_iso(datetime.now(UTC))
+        clock = datetime.now(UTC)
+        now = to_utc_iso(tx.now or clock)
         meta = tx.meta
         revision = int(meta.get("revision", 0)) + 1
         history = tx.db.table(HISTORY)
@@ -357,11 +373,8 @@ class Store:
         tx.db.table(META).update(
             {"revision": revision, "updated_at": now, "schema_version": SCHEMA_VERSION}, doc_ids=[1]
         )
-        self._archive_old_entries(tx)
 
-        data = tx.db.storage.data  # type: ignore[attr-defined]
-        payload = dump_json(data)
-        backup = self.backup_dir / f"{self.path.stem}-r{revision - 1:06d}-{now.replace('-', '').replace(':', '')}.json"
+        backup = self.backup_dir / f"{self.path.stem}-r{revision - 1:06d}-{clock:%Y%m%dT%H%M%S%f}Z.json"
 
         def keep_old_as_backup() -> None:
             if not self.path.exists():
@@ -376,13 +389,21 @@ class Store:
             fsync_dir(self.backup_dir)
 
         try:
+            self._archive_old_entries(tx)
+            payload = dump_json(tx.db.storage.data)  # type: ignore[attr-defined]
             atomic_write_bytes(self.path, payload, before_replace=keep_old_as_backup)
+        except NotSyncedError as exc:
+            raise StoreError(
+                f"{self.path} was changed, but the system could not confirm it is on disk ({exc.strerror})",
+                hint="check the disk; 'contentops history' shows whether the change is there before you repeat it",
+            ) from None
         except OSError as exc:
             raise StoreError(
                 f"could not write {self.path}: {exc.strerror or exc}; nothing was changed",
                 hint="check free disk space and permissions, then run the command again",
             ) from None
-        self._rotate_backups()
+        with suppress(OSError):  # the change is saved; a backup left over is harmless
+            self._rotate_backups()
 
     def _archive_old_entries(self, tx: Transaction) -> None:
         history = tx.db.table(HISTORY)
@@ -397,9 +418,15 @@ class Store:
         self.archive_dir.mkdir(exist_ok=True)
         for month, lines in by_month.items():
             # Appended before the main write: after a crash in between, the entries are
-            # archived twice, and readers drop duplicates by id.
-            with open(self.archive_dir / f"{month}.jsonl", "a", encoding="utf-8") as fh:
-                fh.write("\n".join(lines) + "\n")
+            # archived twice, and readers drop duplicates by id. A line cut short by a crash
+            # is ended first, so it cannot swallow the next entry.
+            with open(self.archive_dir / f"{month}.jsonl", "a+b") as fh:
+                fh.seek(0, os.SEEK_END)
+                torn = False
+                if fh.tell():
+                    fh.seek(-1, os.SEEK_END)
+                    torn = fh.read(1) != b"\n"
+                fh.write((("\n" if torn else "") + "\n".join(lines) + "\n").encode("utf-8"))
                 fh.flush()
                 os.fsync(fh.fileno())
         history.remove(doc_ids=[d.doc_id for d in surplus])
@@ -417,15 +444,16 @@ class Store:
 
     # -- backups -------------------------------------------------------------------------
     def backups(self) -> list[Path]:
-        """Backups of this file, oldest first."""
+        """Backups of this file, oldest first (by when they were set aside, then revision:
+        after a restore of an older backup, revision numbers start again from it)."""
         if not self.backup_dir.is_dir():
             return []
         found = []
         for p in self.backup_dir.iterdir():
             m = _BACKUP_RE.match(p.name)
             if m and m["stem"] == self.path.stem:
-                found.append((int(m["rev"]), m["stamp"], p))
-        return [p for _, _, p in sorted(found)]
+                found.append((m["stamp"].rstrip("Z").ljust(21, "0"), int(m["rev"]), p))
+        return [p for *_, p in sorted(found)]
 
     def latest_backup(self) -> Path | None:
         found = self.backups()
@@ -445,9 +473,9 @@ class Store:
                 p.unlink(missing_ok=True)
 
     # -- history and undo ----------------------------------------------------------------
-    def undo(self) -> Doc:
+    def undo(self, now: datetime | None = None) -> Doc:
         """Revert the newest change not yet undone; the undo is itself a journalled change."""
-        with self.transaction("undo") as tx:
+        with self.transaction("undo", now) as tx:
             target = next(
                 (e for e in reversed(tx.history()) if "undo_of" not in e and "undone_by" not in e),
                 None,

@@ -116,6 +116,8 @@ def _relative_day(words: list[str], today: date) -> tuple[date, bool] | None:
         return today, False
     if first in ("tomorrow", "tmrw", "tmr") and len(words) == 1:
         return today + timedelta(days=1), False
+    if first == "yesterday" and len(words) == 1:
+        return today - timedelta(days=1), False
     qualifier = None
     if first in ("next", "this") and len(words) == 2:
         qualifier, words = first, words[1:]
@@ -215,8 +217,6 @@ def parse_day(text: str, today: date) -> date:
     """Parse a calendar day: ISO ``2026-12-04``, ``today``, ``tomorrow``, ``yesterday``,
     a weekday (the next one, today included), or day-first ``4/12[/2026]``."""
     raw = " ".join(text.strip().lower().split())
-    if raw == "yesterday":
-        return today - timedelta(days=1)
     rel = _relative_day(raw.split(), today)
     if rel is not None:
         return rel[0]

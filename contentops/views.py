@@ -17,16 +17,14 @@ from .workspace import Workspace
 def _posts_between(ws: Workspace, start: date, end_exclusive: date) -> tuple[list[dict[str, Any]], int]:
     """Scheduled-time posts in [start, end) local days, by time; and the count of undated posts."""
     lo, hi = day_bounds_utc(start, end_exclusive, ws.config.zone)
-    view = ws.store().read()
-    table = view.db.table(POSTS)
     found: list[dict[str, Any]] = []
     undated = 0
-    for doc in table.all():  # times are UTC text, so a text comparison selects the range
+    for doc_id, doc in ws.store().read().scan(POSTS):  # times are UTC text, so a text comparison selects the range
         at = doc.get("at")
         if at is None:
             undated += doc.get("status") not in ("published", "cancelled")
         elif lo <= at < hi:
-            found.append({**doc, "id": doc.doc_id})
+            found.append({**doc, "id": doc_id})
     found.sort(key=lambda p: (p["at"], p["id"]))
     return found, undated
 

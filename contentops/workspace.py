@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError, WorkspaceError
+from .fsutil import atomic_write_text
 from .timeutil import get_zone
 
 CONFIG_NAME = "contentops.toml"
@@ -273,6 +274,7 @@ def init_workspace(
     (root / "assets").mkdir(exist_ok=True)
     brand = root / "assets" / "brand.toml"
     if not brand.exists():
-        brand.write_text(BRAND_TEMPLATE.format(name=_toml_str(name or handle)), encoding="utf-8")
-    (root / CONFIG_NAME).write_text(config_text(handle, zone, name), encoding="utf-8")
+        atomic_write_text(brand, BRAND_TEMPLATE.format(name=_toml_str(name or handle)))
+    # Written last: a folder is a workspace only once everything else is in place.
+    atomic_write_text(root / CONFIG_NAME, config_text(handle, zone, name))
     return Workspace(root.resolve(), load_config(root / CONFIG_NAME))

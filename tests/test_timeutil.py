@@ -24,6 +24,7 @@ NOW = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
         ("fri at 18:00", "2026-11-20T18:00:00+11:00"),
         ("tomorrow 9:30", "2026-11-19T09:30:00+11:00"),
         ("today noon", "2026-11-18T12:00:00+11:00"),
+        ("yesterday 6pm", "2026-11-17T18:00:00+11:00"),
         ("next monday 18:00", "2026-11-23T18:00:00+11:00"),
         # Today's weekday: later today if still ahead, else next week; "next" is never today.
         ("wed 9pm", "2026-11-18T21:00:00+11:00"),

@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import EXIT_INTERRUPTED, ContentOpsError
+from ..errors import EXIT_ERROR, EXIT_INTERRUPTED, ContentOpsError
 
 TYPER_SETTINGS: dict[str, Any] = {
     "no_args_is_help": True,
@@ -29,16 +29,21 @@ class ContentOpsGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except ContentOpsError as exc:
+        except (ContentOpsError, OSError) as exc:
             if (ctx.obj or {}).get("debug"):
                 raise
             from .common import err_console, esc
 
+            if isinstance(exc, ContentOpsError):
+                message, hint, code = exc.message, exc.hint, exc.exit_code
+            else:  # the file system said no: permissions, a full disk, a missing folder
+                where = f": {exc.filename}" if exc.filename else ""
+                message, hint, code = f"{exc.strerror or exc}{where}", None, EXIT_ERROR
             out = err_console()
-            out.print(f"[bold red]Error:[/] {esc(exc.message)}", soft_wrap=True)
-            if exc.hint:
-                out.print(f"[yellow]Hint:[/] {esc(exc.hint)}", soft_wrap=True)
-            ctx.exit(exc.exit_code)
+            out.print(f"[bold red]Error:[/] {esc(message)}", soft_wrap=True)
+            if hint:
+                out.print(f"[yellow]Hint:[/] {esc(hint)}", soft_wrap=True)
+            ctx.exit(code)
         except KeyboardInterrupt:
             from .common import err_console
 

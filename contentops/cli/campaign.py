@@ -42,7 +42,7 @@ def add(
         now=now(),
         actor=by,
     )
-    console().print(f"Added campaign {esc(campaign['name'])!r} ({campaign['start']} to {campaign['end']}).")
+    console().print(f"Added campaign '{esc(campaign['name'])}' ({campaign['start']} to {campaign['end']}).")
 
 
 @app.command("list")

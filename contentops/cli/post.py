@@ -235,8 +235,8 @@ def rm(ctx: typer.Context, post_id: IdArg, by: ByOpt = None) -> None:
     """Remove a post ('contentops undo' brings it back)."""
     from ..calendar_ops import parse_post_id, remove_post
 
-    post = remove_post(workspace(ctx), parse_post_id(post_id), actor=by)
-    console().print(f"Removed post {post['id']} {esc(post['title'])!r}. [dim]'contentops undo' brings it back.[/]")
+    post = remove_post(workspace(ctx), parse_post_id(post_id), now=now(), actor=by)
+    console().print(f"Removed post {post['id']} '{esc(post['title'])}'. [dim]'contentops undo' brings it back.[/]")
 
 
 def _workflow(action: str, doc: str, extra: bool = False) -> None:

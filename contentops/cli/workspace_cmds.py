@@ -69,8 +69,9 @@ def history(
 def undo(ctx: typer.Context, by: ByOpt = None) -> None:
     """Revert the newest change not yet undone (the undo is journalled too; repeat to go further back)."""
     from ..history import undo as run
+    from .common import now
 
-    entry = run(workspace(ctx), by)
+    entry = run(workspace(ctx), by, now())
     console().print(f"Undid #{entry['id']}: {esc(entry['summary'])}")
 
 
