@@ -229,6 +229,47 @@ def resolve_when(ws: Workspace, when: str | None, tz: str | None, now: datetime)
     return to_utc_iso(parse_when(when, zone, now)), zone
 
 
+def new_post(
+    ws: Workspace,
+    title: str,
+    *,
+    now: datetime,
+    actor: str,
+    at_utc: str | None = None,
+    zone: str | None = None,
+    pillar: str | None = None,
+    caption: str = "",
+    hashtags: Iterable[str] = (),
+    owner: str | None = None,
+    video: str | None = None,
+    status: str = "draft",
+) -> dict[str, Any]:
+    """A validated post document, not yet stored (``campaign`` is set by the caller inside
+    its transaction, since campaigns are looked up there)."""
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError("a post needs a title", hint='e.g. contentops post add "Behind the scenes" --at "fri 6pm"')
+    if status not in ("idea", "draft"):
+        raise UsageError(f"a new post starts as an idea or a draft, not {status!r}")
+    doc: dict[str, Any] = {
+        "title": title,
+        "status": status,
+        "at": at_utc,
+        "tz": zone or ws.config.zone,
+        "pillar": check_pillar(ws, pillar),
+        "campaign": None,
+        "caption": caption,
+        "hashtags": normalise_hashtags(hashtags),
+        "owner": owner,
+        "video": video,
+        "url": None,
+        "created_at": to_utc_iso(now),
+        "updated_at": to_utc_iso(now),
+    }
+    doc["log"] = _log(doc, now, actor, "created", None, status=status)
+    return doc
+
+
 def add_post(
     ws: Workspace,
     title: str,
@@ -245,32 +286,17 @@ def add_post(
     idea: bool = False,
     actor: str | None = None,
 ) -> dict[str, Any]:
-    title = " ".join(title.split())
-    if not title:
-        raise UsageError("a post needs a title", hint='e.g. contentops post add "Behind the scenes" --at "fri 6pm"')
     at_utc, zone = resolve_when(ws, at, tz, now)
     store = ws.store(actor)
-    doc: dict[str, Any] = {
-        "title": title,
-        "status": "idea" if idea else "draft",
-        "at": at_utc,
-        "tz": zone,
-        "pillar": check_pillar(ws, pillar),
-        "campaign": None,
-        "caption": caption,
-        "hashtags": normalise_hashtags(hashtags),
-        "owner": owner,
-        "video": video,
-        "url": None,
-        "created_at": to_utc_iso(now),
-        "updated_at": to_utc_iso(now),
-    }
-    doc["log"] = _log(doc, now, store.actor, "created", None, status=doc["status"])
+    doc = new_post(
+        ws, title, now=now, actor=store.actor, at_utc=at_utc, zone=zone, pillar=pillar, caption=caption,
+        hashtags=hashtags, owner=owner, video=video, status="idea" if idea else "draft",
+    )  # fmt: skip
     with store.transaction("post add", now) as tx:
         if campaign is not None:
             doc["campaign"] = get_campaign(tx.all(CAMPAIGNS), campaign)["name"]
         doc["id"] = tx.insert(POSTS, doc)
-        tx.summary = f"added post {doc['id']} '{title}'"
+        tx.summary = f"added post {doc['id']} '{doc['title']}'"
     return post_json(doc)
 
 
@@ -473,7 +499,6 @@ def transition(
     ``publish``, ``cancel``). A refused action raises TransitionError and changes nothing."""
     if action not in TRANSITIONS:
         raise UsageError(f"unknown action {action!r}", hint=f"use one of: {', '.join(TRANSITIONS)}")
-    sources, target = TRANSITIONS[action]
     if action == "publish":
         if not url:
             raise UsageError(
@@ -483,34 +508,59 @@ def transition(
     store = ws.store(by)
     with store.transaction(f"post {action}", now) as tx:
         post = _get_post(tx, post_id)
-        if post["status"] not in sources:
-            allowed = ", ".join(a for a, (src, _) in TRANSITIONS.items() if post["status"] in src) or "none"
-            raise TransitionError(
-                f"cannot {action} post {post_id}: it is {post['status']} ({action} works from {', '.join(sources)})",
-                hint=f"actions possible now: {allowed}",
-            )
-        fields: dict[str, Any] = {"status": target, "updated_at": to_utc_iso(now)}
+        fields: dict[str, Any] = {}
         if at is not None or tz is not None:
             at_utc, zone = resolve_when(ws, at, tz or post.get("tz"), now)
             fields.update(at=at_utc or post.get("at"), tz=zone)
-        when = fields.get("at", post.get("at"))
-        if action == "schedule":
-            if when is None:
-                raise TransitionError(
-                    f"cannot schedule post {post_id}: it has no time",
-                    hint=f"give one: contentops post schedule {post_id} --at 'fri 6pm'",
-                )
-            _refuse_past(post_id, when, fields.get("tz", post["tz"]), now, "schedule")
-        if action == "approve":
-            fields.update(approved_by=store.actor, approved_at=to_utc_iso(now))
-        if action == "request-changes":
-            fields.update(approved_by=None, approved_at=None)
-        if action == "publish":
-            fields.update(url=url, published_at=to_utc_iso(now))
-        fields["log"] = _log(post, now, store.actor, action, note, status=target)
-        updated = tx.update(POSTS, post_id, fields)
-        tx.summary = f"{action} post {post_id}: {post['status']} -> {target}"
+        updated = apply_transition(tx, post, action, now=now, actor=store.actor, note=note, url=url, fields=fields)
+        tx.summary = f"{action} post {post_id}: {post['status']} -> {updated['status']}"
     return post_json(updated)
+
+
+def refusal(post: dict[str, Any], action: str) -> str | None:
+    """Why ``action`` cannot apply to ``post`` now, or None when it can (time rules aside)."""
+    sources, _ = TRANSITIONS[action]
+    if post["status"] not in sources:
+        return f"it is {post['status']} ({action} works from {', '.join(sources)})"
+    return None
+
+
+def apply_transition(
+    tx: Any,
+    post: dict[str, Any],
+    action: str,
+    *,
+    now: datetime,
+    actor: str,
+    note: str | None = None,
+    url: str | None = None,
+    fields: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Apply a workflow action to ``post`` inside transaction ``tx`` (``url`` already checked).
+    ``fields`` may carry a new ``at``/``tz``. Raises TransitionError when it is not allowed."""
+    post_id = post["id"]
+    why = refusal(post, action)
+    if why is not None:
+        allowed = ", ".join(a for a, (src, _) in TRANSITIONS.items() if post["status"] in src) or "none"
+        raise TransitionError(f"cannot {action} post {post_id}: {why}", hint=f"actions possible now: {allowed}")
+    target = TRANSITIONS[action][1]
+    fields = {**(fields or {}), "status": target, "updated_at": to_utc_iso(now)}
+    when = fields.get("at", post.get("at"))
+    if action == "schedule":
+        if when is None:
+            raise TransitionError(
+                f"cannot schedule post {post_id}: it has no time",
+                hint=f"give one: contentops post schedule {post_id} --at 'fri 6pm'",
+            )
+        _refuse_past(post_id, when, fields.get("tz", post["tz"]), now, "schedule")
+    if action == "approve":
+        fields.update(approved_by=actor, approved_at=to_utc_iso(now))
+    if action == "request-changes":
+        fields.update(approved_by=None, approved_at=None)
+    if action == "publish":
+        fields.update(url=url, published_at=to_utc_iso(now))
+    fields["log"] = _log(post, now, actor, action, note, status=target)
+    return tx.update(POSTS, post_id, fields)
 
 
 __all__ = [

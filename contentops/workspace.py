@@ -35,6 +35,9 @@ DEFAULT_RULES: dict[str, int] = {
     "max_hashtags": 5,
     "approval_lead_hours": 24,
 }
+# Public holidays shown in views and checked by 'cal check': AU, AU-<state>, NZ, NZ-<region>.
+DEFAULT_REGIONS = ["AU-NSW", "AU-VIC", "NZ"]
+_REGION_RE = re.compile(r"^(AU|NZ)(-[A-Z]{2,3})?$")
 DEFAULT_STORAGE: dict[str, float] = {
     "lock_timeout_seconds": 10,
     "backups_recent": 10,
@@ -53,6 +56,7 @@ class Config:
     pillars: list[str] = field(default_factory=lambda: list(DEFAULT_PILLARS))
     rules: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_RULES))
     storage: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_STORAGE))
+    regions: list[str] = field(default_factory=lambda: list(DEFAULT_REGIONS))
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -141,6 +145,10 @@ def load_config(path: Path) -> Config:
                 path, f"unknown time zone {name!r} (use an IANA name such as Australia/Sydney)"
             ) from None
     pillars = string_list(content.get("pillars", DEFAULT_PILLARS), "content.pillars")
+    regions = [r.upper() for r in string_list(section("calendar").get("regions", DEFAULT_REGIONS), "calendar.regions")]
+    for region in regions:
+        if not _REGION_RE.match(region):
+            raise _config_error(path, f"calendar.regions: {region!r} is not a region (use AU, AU-NSW, NZ, NZ-AUK, ...)")
 
     def numbers(name: str, defaults: dict[str, Any]) -> dict[str, Any]:
         merged = dict(defaults)
@@ -159,6 +167,7 @@ def load_config(path: Path) -> Config:
         pillars=pillars,
         rules=numbers("rules", DEFAULT_RULES),
         storage=numbers("storage", DEFAULT_STORAGE),
+        regions=regions,
         raw=data,
     )
 
@@ -214,6 +223,11 @@ display_zones = {_toml_list(display)}
 
 [content]
 pillars = {_toml_list(DEFAULT_PILLARS)}
+
+[calendar]
+# Public holidays to show and check: AU, AU-NSW, AU-VIC, AU-QLD, AU-WA, AU-SA, AU-TAS, AU-ACT,
+# AU-NT, NZ, or a New Zealand region such as NZ-AUK. Key dates of your own go in calendar/key-dates.toml.
+regions = {_toml_list(DEFAULT_REGIONS)}
 
 [rules]
 # Posting rules used by the calendar checks.
