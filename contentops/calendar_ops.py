@@ -7,7 +7,7 @@ so they serve the CLI and Python scripts alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -285,7 +285,18 @@ def add_post(
     video: str | None = None,
     idea: bool = False,
     actor: str | None = None,
+    tags: str | None = None,
+    template: str | None = None,
+    variables: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
+    """Add a post. ``tags`` names a hashtag set whose hashtags join ``hashtags``; ``template``
+    names a caption template filled from the post and ``variables`` (see contentops.reuse)."""
+    from . import reuse
+
+    if template is not None and caption:
+        raise UsageError("give a caption or a template, not both", hint="leave out --caption or --template")
+    if variables and template is None:
+        raise UsageError("--var fills a caption template", hint="add --template NAME, or leave out --var")
     at_utc, zone = resolve_when(ws, at, tz, now)
     store = ws.store(actor)
     doc = new_post(
@@ -295,6 +306,10 @@ def add_post(
     with store.transaction("post add", now) as tx:
         if campaign is not None:
             doc["campaign"] = get_campaign(tx.all(CAMPAIGNS), campaign)["name"]
+        if tags is not None:
+            doc["hashtags"] = merge_hashtags(doc["hashtags"], add=reuse.tagset_hashtags(tx, tags))
+        if template is not None:
+            doc["caption"] = reuse.fill_template(tx, template, doc, ws.config.handle, variables or {})
         doc["id"] = tx.insert(POSTS, doc)
         tx.summary = f"added post {doc['id']} '{doc['title']}'"
     return post_json(doc)
@@ -330,13 +345,34 @@ def list_posts(
     pillar: str | None = None,
 ) -> list[dict[str, Any]]:
     """Posts matching every given filter, by time (unscheduled last). ``end`` is inclusive."""
+    view = ws.store().read()
+    keep = post_filter(ws, view, start=start, end=end, status=status, campaign=campaign, pillar=pillar)
+    return [post_json(p) for p in sorted(view.find(POSTS, keep), key=post_order)]
+
+
+def post_order(post: dict[str, Any]) -> tuple[bool, str, int]:
+    """Sort key of post documents: by time, unscheduled last."""
+    return post.get("at") is None, post.get("at") or "", post["id"]
+
+
+def post_filter(
+    ws: Workspace,
+    view: Any,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    status: str | None = None,
+    campaign: str | None = None,
+    pillar: str | None = None,
+) -> Callable[[dict[str, Any]], bool]:
+    """The filters of ``list_posts`` as a predicate over post documents of ``view`` (a read
+    or a transaction). Checks the values: an unknown status, campaign or pillar is refused."""
     from datetime import timedelta
 
     from .timeutil import day_bounds_utc
 
     if status is not None and status not in STATUSES:
         raise UsageError(f"unknown status {status!r}", hint=f"use one of: {', '.join(STATUSES)}")
-    view = ws.store().read()
     if campaign is not None:
         campaign = get_campaign(view.all(CAMPAIGNS), campaign)["name"]
     pillar = check_pillar(ws, pillar)
@@ -357,9 +393,7 @@ def list_posts(
             return p.get("at") is not None and lo <= p["at"] < hi  # type: ignore[operator]
         return True
 
-    posts = view.find(POSTS, keep)
-    posts.sort(key=lambda p: (p.get("at") is None, p.get("at") or "", p["id"]))
-    return [post_json(p) for p in posts]
+    return keep
 
 
 def edit_post(
@@ -399,12 +433,11 @@ def edit_post(
             fields["title"] = " ".join(title.split())
         if caption is not None:
             fields["caption"] = caption
-        tags = list(post.get("hashtags", [])) if hashtags is None else normalise_hashtags(hashtags)
-        if add_hashtags:
-            tags = normalise_hashtags([*tags, *add_hashtags])
-        if remove_hashtags:
-            gone = {t.casefold() for t in normalise_hashtags(remove_hashtags)}
-            tags = [t for t in tags if t.casefold() not in gone]
+        tags = merge_hashtags(
+            post.get("hashtags", []) if hashtags is None else normalise_hashtags(hashtags),
+            add=add_hashtags,
+            remove=remove_hashtags,
+        )
         if tags != post.get("hashtags", []):
             fields["hashtags"] = tags
         if pillar is not None:
@@ -433,16 +466,38 @@ def edit_post(
         if not fields:
             notes.append("nothing changed")
             return post_json(post), notes
-        if post["status"] in ("approved", "scheduled") and any(k in fields for k in CONTENT_FIELDS):
-            fields.update(status="in-review", approved_by=None, approved_at=None)
-            notes.append(f"post {post_id} was {post['status']}; its content changed, so it is back in review")
-        fields["updated_at"] = to_utc_iso(now)
-        fields["log"] = _log(
-            post, now, store.actor, "edit", None, fields=sorted(k for k in fields if k != "updated_at")
-        )
-        updated = tx.update(POSTS, post_id, fields)
-        tx.summary = f"edited post {post_id} ({', '.join(sorted(k for k in fields if k not in ('updated_at', 'log')))})"
+        updated, note = apply_edit(tx, post, fields, now=now, actor=store.actor)
+        if note:
+            notes.append(note)
+        tx.summary = f"edited post {post_id} ({', '.join(updated['log'][-1]['fields'])})"
     return post_json(updated), notes
+
+
+def merge_hashtags(tags: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()) -> list[str]:
+    """``tags`` with ``add`` appended and ``remove`` taken out (case-insensitive, de-duplicated)."""
+    add, remove = list(add), list(remove)
+    out = normalise_hashtags([*tags, *add]) if add else list(tags)
+    if remove:
+        gone = {t.casefold() for t in normalise_hashtags(remove)}
+        out = [t for t in out if t.casefold() not in gone]
+    return out
+
+
+def apply_edit(
+    tx: Any, post: dict[str, Any], fields: dict[str, Any], *, now: datetime, actor: str
+) -> tuple[dict[str, Any], str | None]:
+    """Store the changed ``fields`` of ``post`` inside transaction ``tx`` and log the edit.
+
+    Changing what viewers see (title, caption, hashtags, video) of an approved or scheduled
+    post sends it back to review. Returns the updated post and a note when that happened."""
+    fields = dict(fields)
+    note = None
+    if post["status"] in ("approved", "scheduled") and any(k in fields for k in CONTENT_FIELDS):
+        fields.update(status="in-review", approved_by=None, approved_at=None)
+        note = f"post {post['id']} was {post['status']}; its content changed, so it is back in review"
+    fields["updated_at"] = to_utc_iso(now)
+    fields["log"] = _log(post, now, actor, "edit", None, fields=sorted(k for k in fields if k != "updated_at"))
+    return tx.update(POSTS, post["id"], fields), note
 
 
 def move_post(

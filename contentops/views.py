@@ -1,7 +1,8 @@
 """Calendar views as plain data: agenda (list by day), week grid and month grid.
 
-Days are local days of the workspace's home zone; each post also carries its time in
-any extra zones asked for.
+Days are local days of the workspace's home zone. Each day lists its public holidays and the
+workspace's key dates (``special``) and its posts; each post also carries its time in the extra
+zones asked for (by default the workspace's display zones).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .calendar_ops import POSTS, post_json
+from .keydates import special_days
 from .timeutil import day_bounds_utc, get_zone, in_zone
 from .workspace import Workspace
 
@@ -29,13 +31,24 @@ def _posts_between(ws: Workspace, start: date, end_exclusive: date) -> tuple[lis
     return found, undated
 
 
+def extra_zones(ws: Workspace, zones: list[str] | None) -> list[str]:
+    """The zones to show next to the home zone: ``zones`` (checked, without the home zone and repeats),
+    or the workspace's display zones when ``zones`` is None. ``[]`` means the home zone only."""
+    out: list[str] = []
+    for zone in ws.config.display_zones if zones is None else zones:
+        get_zone(zone)
+        if zone != ws.config.zone and zone not in out:
+            out.append(zone)
+    return out
+
+
 def days_view(ws: Workspace, start: date, days: int, zones: list[str] | None = None) -> dict[str, Any]:
-    """Posts of ``days`` local days from ``start``, grouped by day, with times in ``zones``."""
-    zones = [z for z in (zones or []) if z != ws.config.zone]
-    for z in zones:
-        get_zone(z)
+    """Posts, holidays and key dates of ``days`` local days from ``start``, grouped by day, with post
+    times in the home zone and the extra zones (see ``extra_zones``)."""
+    zones = extra_zones(ws, zones)
     end = start + timedelta(days=days)
     posts, undated = _posts_between(ws, start, end)
+    special = special_days(ws, start, end - timedelta(days=1))
     home = ws.config.zone
     by_day: dict[date, list[dict[str, Any]]] = {start + timedelta(days=i): [] for i in range(days)}
     for p in posts:
@@ -47,9 +60,20 @@ def days_view(ws: Workspace, start: date, days: int, zones: list[str] | None = N
     return {
         "zone": home,
         "zones": [home, *zones],
+        "regions": list(ws.config.regions),
         "start": start.isoformat(),
         "end": (end - timedelta(days=1)).isoformat(),
-        "days": [{"date": d.isoformat(), "weekday": d.strftime("%a"), "posts": ps} for d, ps in by_day.items()],
+        "days": [
+            {
+                "date": d.isoformat(),
+                "weekday": d.strftime("%a"),
+                "special": [
+                    {"name": s["name"], "kind": s["kind"], "regions": s["regions"]} for s in special.get(d, [])
+                ],
+                "posts": ps,
+            }
+            for d, ps in by_day.items()
+        ],
         "unscheduled": undated,
     }
 
@@ -64,12 +88,12 @@ def week_view(ws: Workspace, day: date, zones: list[str] | None = None) -> dict[
 
 
 def month_view(ws: Workspace, first: date) -> dict[str, Any]:
-    """Whole weeks (Monday to Sunday) covering the month of ``first``."""
+    """Whole weeks (Monday to Sunday) covering the month of ``first``; times in the home zone only."""
     first = first.replace(day=1)
     nxt = (first + timedelta(days=32)).replace(day=1)
     start = week_start(first)
     weeks = ((nxt - start).days + 6) // 7
-    data = days_view(ws, start, weeks * 7)
+    data = days_view(ws, start, weeks * 7, zones=[])
     data["month"] = first.strftime("%Y-%m")
     for d in data["days"]:
         d["in_month"] = d["date"][:7] == data["month"]

@@ -34,6 +34,7 @@ DEFAULT_RULES: dict[str, int] = {
     "max_per_day": 3,
     "max_hashtags": 5,
     "approval_lead_hours": 24,
+    "max_caption_utf16": 2200,
 }
 # Public holidays shown in views and checked by 'cal check': AU, AU-<state>, NZ, NZ-<region>.
 DEFAULT_REGIONS = ["AU-NSW", "AU-VIC", "NZ"]

@@ -86,11 +86,15 @@ def root(
 
 
 def _register() -> None:
-    from . import cal, campaign, post, workspace_cmds
+    from . import bulk, cal, campaign, post, slot, tags, template, workspace_cmds
 
     app.add_typer(post.app, name="post", help="Add, edit, review and publish posts.")
     app.add_typer(campaign.app, name="campaign", help="Campaigns: dates, hashtags and goals.")
     app.add_typer(cal.app, name="cal", help="Calendar views: agenda, week and month.")
+    app.add_typer(slot.app, name="slot", help="Weekly posting slots and filling them with approved posts.")
+    app.add_typer(bulk.app, name="bulk", help="Change many posts at once: shift, status, hashtags.")
+    app.add_typer(tags.app, name="tags", help="Named hashtag sets.")
+    app.add_typer(template.app, name="template", help="Caption templates with placeholders.")
     workspace_cmds.register(app)
 
 

@@ -109,13 +109,25 @@ def add(
     owner: Annotated[str | None, typer.Option("--owner", "-o", help="Who makes this post.")] = None,
     video: Annotated[str | None, typer.Option("--video", help="Path of the video file.")] = None,
     idea: Annotated[bool, typer.Option("--idea", help="Start as an idea instead of a draft.")] = False,
+    tags: Annotated[
+        str | None, typer.Option("--tags", help="Add the hashtags of this set ('contentops tags list').")
+    ] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", help="Fill the caption from this template ('contentops template list').")
+    ] = None,
+    var: Annotated[
+        list[str] | None, typer.Option("--var", help="A template variable as NAME=VALUE (repeat).", show_default=False)
+    ] = None,
     by: ByOpt = None,
 ) -> None:
     """Add a post; prints its id. Without --at it is unscheduled.
 
     Example: contentops post add "Summer drop teaser" --at "fri 6pm" -p announcement -t SummerDrop
+
+    Example: contentops post add "Gig night" --at "sat 7pm" --tags summer --template promo --var offer="2 for 1"
     """
     from ..calendar_ops import add_post
+    from ..reuse import parse_vars
 
     post = add_post(
         workspace(ctx),
@@ -131,6 +143,9 @@ def add(
         video=video,
         idea=idea,
         actor=by,
+        tags=tags,
+        template=template,
+        variables=parse_vars(var or []),
     )
     typer.echo(post["id"])
 
