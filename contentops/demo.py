@@ -1,4 +1,5 @@
-"""``contentops demo``: a ready workspace with a sample ANZ campaign and a fortnight of posts."""
+"""``contentops demo``: a ready workspace with a sample ANZ campaign, a fortnight of posts in every
+status, posting slots, key dates, a hashtag set and a caption template."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 
 from .calendar_ops import add_campaign, add_post, transition
 from .errors import WorkspaceError
+from .keydates import KEY_DATES_FILE
+from .reuse import add_tagset, add_template
+from .slots import add_slot
 from .timeutil import get_zone
 from .workspace import init_workspace
 
@@ -15,95 +19,53 @@ MARKER = ".contentops-demo"
 HANDLE = "@brand.anz"
 CAMPAIGN = "Summer Sounds 2026"
 
-# (day offset from today, time, title, pillar, owner, final status, caption)
+# (day offset from today or None for unscheduled, time, title, pillar, owner, final status, caption)
+# fmt: off
 POSTS = [
-    (
-        -4,
-        "18:00",
-        "Festival day 1 recap",
-        "event-recap",
-        "Mia",
-        "published",
-        "Day 1 at Summer Sounds was unreal. Who was in the front row?",
-    ),
-    (
-        -3,
-        "12:30",
-        "Meet the creator: Aroha from Rotorua",
-        "creator-showcase",
-        "Aroha",
-        "published",
-        "Kia ora! Aroha shows us her festival fit, from Rotorua to the main stage.",
-    ),
-    (
-        -2,
-        "19:00",
-        "How we pack for a three-day festival",
-        "educational",
-        "Jack",
-        "published",
-        "Sunscreen, water, power bank. Save this for your next festival.",
-    ),
+    (-4, "18:00", "Festival day 1 recap", "event-recap", "Mia", "published",
+     "Day 1 at Summer Sounds was unreal. Who was in the front row?"),
+    (-3, "12:30", "Meet the creator: Aroha from Rotorua", "creator-showcase", "Aroha", "published",
+     "Kia ora! Aroha shows us her festival fit, from Rotorua to the main stage."),
+    (-2, "19:00", "How we pack for a three-day festival", "educational", "Jack", "published",
+     "Sunscreen, water, power bank. Save this for your next festival."),
     (-1, "18:00", "Sound-on duet trend", "trend", "Mia", "cancelled", "Duet this with your best mate."),
-    (
-        0,
-        "18:00",
-        "Livestream highlights: Tāmaki Makaurau stage",
-        "event-recap",
-        "Jack",
-        "scheduled",
-        "The best moments from Auckland's stage. Kia ora Tāmaki Makaurau!",
-    ),
-    (
-        1,
-        "12:00",
-        "Behind the scenes with the crew",
-        "creator-showcase",
-        "Aroha",
-        "scheduled",
-        "What it takes to run a festival stage.",
-    ),
-    (
-        2,
-        "18:00",
-        "Summer Sounds lineup drop",
-        "announcement",
-        "Mia",
-        "approved",
-        "The full lineup is here. Tag who you're going with.",
-    ),
-    (
-        3,
-        "17:30",
-        "Festival hacks: staying cool in 35 °C",
-        "educational",
-        "Jack",
-        "in-review",
-        "Five ways to beat the heat.",
-    ),
-    (
-        4,
-        "18:00",
-        "Crowd singalong montage",
-        "event-recap",
-        "Mia",
-        "changes-requested",
-        "The whole crowd knew every word.",
-    ),
-    (
-        5,
-        "11:00",
-        "Creator collab: Zoë's dance challenge",
-        "trend",
-        "Zoë",
-        "draft",
-        "Learn Zoë's routine in 15 seconds.",
-    ),
+    (0, "18:00", "Livestream highlights: Tāmaki Makaurau stage", "event-recap", "Jack", "scheduled",
+     "The best moments from Auckland's stage. Kia ora Tāmaki Makaurau!"),
+    (1, "12:00", "Behind the scenes with the crew", "creator-showcase", "Aroha", "scheduled",
+     "What it takes to run a festival stage."),
+    (2, "18:00", "Summer Sounds lineup drop", "announcement", "Mia", "approved",
+     "The full lineup is here. Tag who you're going with."),
+    (3, "17:30", "Festival hacks: staying cool in 35 °C", "educational", "Jack", "in-review",
+     "Five ways to beat the heat."),
+    (4, "18:00", "Crowd singalong montage", "event-recap", "Mia", "changes-requested",
+     "The whole crowd knew every word."),
+    (5, "11:00", "Creator collab: Zoë's dance challenge", "trend", "Zoë", "draft",
+     "Learn Zoë's routine in 15 seconds."),
     (6, "18:00", "Merch restock announcement", "announcement", "Mia", "draft", "Restocked and ready."),
     (8, "18:00", "Sunset set timelapse", "campaign-highlight", "Jack", "draft", "Golden hour at the main stage."),
     (9, "12:00", "Perth meetup invite", "campaign-highlight", "Aroha", "idea", ""),
     (11, "18:00", "Thank-you video to the community", "announcement", "Mia", "idea", ""),
+    # Approved but not yet given a time: 'contentops slot fill' places them.
+    (None, "", "Creator Q&A: your festival questions", "creator-showcase", "Aroha", "approved",
+     "You asked, Aroha answers."),
+    (None, "", "Dance challenge: crowd edition", "trend", "Zoë", "approved", "The crowd learns Zoë's routine."),
 ]
+# fmt: on
+SLOTS = [("mon,wed,fri", "18:00", None), ("sat", "11:00", "trend")]
+TAGSET = ("summer", ["SummerSounds", "BrandANZ", "FestivalSeason"])
+TEMPLATE = ("recap", "{title}! Relive it with us, {date}. {hashtags}")
+KEY_DATES = """# Key dates of the demo workspace: shown in cal agenda, week and month.
+[[date]]
+date = {festival_start}
+end = {festival_end}
+name = "Summer Sounds festival"
+kind = "event"
+
+[[date]]
+date = {sale}
+name = "Summer sale starts"
+kind = "sales"
+"""
 PATHS = {
     "published": ["submit", "approve", "publish"],
     "cancelled": ["cancel"],
@@ -112,6 +74,10 @@ PATHS = {
     "in-review": ["submit"],
     "changes-requested": ["submit", "request-changes"],
 }
+
+
+def post_slug(title: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())[:40]
 
 
 def build_demo(out: str | Path, *, now: datetime, force: bool = False):
@@ -147,26 +113,35 @@ def build_demo(out: str | Path, *, now: datetime, force: bool = False):
         now=now,
         actor="demo",
     )
+    (ws.calendar_dir / KEY_DATES_FILE).write_text(
+        KEY_DATES.format(
+            festival_start=today - timedelta(days=4),
+            festival_end=today - timedelta(days=2),
+            sale=today + timedelta(days=7),
+        ),
+        encoding="utf-8",
+    )
+    for days, clock, pillar in SLOTS:
+        add_slot(ws, days, clock, pillar=pillar, now=now, actor="Priya")
+    add_tagset(ws, TAGSET[0], TAGSET[1], now=now, actor="Priya")
+    add_template(ws, *TEMPLATE, now=now, actor="Priya")
+
     video_id = 7301234567890123000
     for offset, clock, title, pillar, owner, status, caption in POSTS:
-        at = datetime.combine(today + timedelta(days=offset), time.fromisoformat(clock), tzinfo=zone)
-        if at <= now and status == "scheduled":
-            status = "published"  # run late in the day: tonight's post is already live
-        # Posts were planned and approved well before their time.
-        planned = min(now, at - timedelta(days=3))
+        at = None
+        planned = now - timedelta(days=3)
+        if offset is not None:
+            at = datetime.combine(today + timedelta(days=offset), time.fromisoformat(clock), tzinfo=zone)
+            if at <= now and status == "scheduled":
+                status = "published"  # run late in the day: tonight's post is already live
+            # Posts were planned and approved well before their time.
+            planned = min(now, at - timedelta(days=3))
         post = add_post(
-            ws,
-            title,
-            now=planned,
-            at=at.strftime("%Y-%m-%d %H:%M"),
-            pillar=pillar,
-            campaign=CAMPAIGN,
-            caption=caption,
-            hashtags=["SummerSounds"],
-            owner=owner,
-            idea=status == "idea",
+            ws, title, now=planned, at=at.strftime("%Y-%m-%d %H:%M") if at else None, pillar=pillar,
+            campaign=CAMPAIGN, caption=caption, hashtags=["SummerSounds"], owner=owner, idea=status == "idea",
+            video=f"clips/{post_slug(title)}.mp4" if status in PATHS and status != "cancelled" else None,
             actor=owner,
-        )
+        )  # fmt: skip
         for action in PATHS.get(status, []):
             reviewer = "Priya" if action in ("approve", "request-changes") else owner
             note = "Open on the crowd shot, and add the NZ dates." if action == "request-changes" else None
@@ -175,6 +150,6 @@ def build_demo(out: str | Path, *, now: datetime, force: bool = False):
             if action == "publish":
                 video_id += 1
                 url = f"https://www.tiktok.com/{HANDLE}/video/{video_id}"
-                when = min(now, at + timedelta(minutes=5))
+                when = min(now, at + timedelta(minutes=5))  # type: ignore[operator]
             transition(ws, post["id"], action, now=when, by=reviewer, note=note, url=url)
     return ws

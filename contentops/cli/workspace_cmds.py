@@ -24,6 +24,16 @@ def init(
     console().print(f'[dim]Next: cd {esc(ws.root)} && contentops post add "First post" --at "fri 6pm"[/]')
 
 
+DEMO_TRY = (
+    "contentops cal agenda --days 14     # also in Perth, Adelaide, Auckland",
+    "contentops cal check                # what to fix before posting",
+    "contentops slot fill --dry-run      # approved posts into free slots",
+    "contentops cal export -o demo.ics   # for Google Calendar or Outlook",
+    'contentops post add "Encore" --at "sat 7pm" --tags summer --template recap',
+    "contentops history && contentops undo",
+)
+
+
 def demo(
     out: Annotated[str, typer.Option("--out", help="Folder for the demo workspace.")] = "contentops-demo",
     force: Annotated[bool, typer.Option("--force", help="Rebuild an earlier demo in that folder.")] = False,
@@ -35,10 +45,12 @@ def demo(
 
     ws = build_demo(out, now=now(), force=force)
     this_week = cal.today(ws)
-    cal.render_week(ws, this_week)
-    cal.render_week(ws, this_week + timedelta(days=7))
-    console().print(f"\nDemo workspace: [bold]{esc(ws.root)}[/]")
-    console().print(f"[dim]Try: cd {esc(ws.root)} && contentops cal agenda --zones Australia/Perth,Pacific/Auckland[/]")
+    for week in (this_week, this_week + timedelta(days=7)):
+        cal.render_week(ws, week, zones=[])  # the home zone only: two grids must fit a narrow terminal
+    out = console()
+    out.print(f"\nDemo workspace: [bold]{esc(ws.root)}[/]  (cd into it, then try:)")
+    for line in DEMO_TRY:
+        out.print(f"  [dim]{esc(line)}[/]")
 
 
 def history(
