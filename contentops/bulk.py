@@ -18,9 +18,9 @@ from typing import Any
 from .calendar_ops import (
     POSTS,
     TRANSITIONS,
-    _log,
     apply_edit,
     apply_transition,
+    log_entry,
     merge_hashtags,
     normalise_hashtags,
     post_filter,
@@ -28,7 +28,7 @@ from .calendar_ops import (
     refusal,
 )
 from .errors import TransitionError, UsageError
-from .timeutil import _checked_local, from_utc_iso, get_zone, in_zone, local_iso, to_utc_iso
+from .timeutil import checked_local, from_utc_iso, get_zone, in_zone, local_iso, to_utc_iso
 from .workspace import Workspace
 
 # Workflow actions that work in bulk; publish needs a URL per post, so it stays one at a time.
@@ -154,7 +154,7 @@ def shifted(at_utc: str, zone: str, amount: int, unit: str) -> str:
         return to_utc_iso(from_utc_iso(at_utc) + delta)
     local = in_zone(at_utc, zone)
     day = local.date() + timedelta(days=amount * (7 if unit == "w" else 1))
-    return to_utc_iso(_checked_local(day, local.time(), get_zone(zone), zone))
+    return to_utc_iso(checked_local(day, local.time(), get_zone(zone), zone))
 
 
 def shift_posts(
@@ -185,7 +185,7 @@ def shift_posts(
         fields = {
             "at": new,
             "updated_at": to_utc_iso(now),
-            "log": _log(post, now, by, "move", None, before=post["at"], after=new),
+            "log": log_entry(post, now, by, "move", None, before=post["at"], after=new),
         }
         return local_iso(post["at"], post["tz"]), local_iso(new, post["tz"]), tx.update(POSTS, post["id"], fields)
 

@@ -211,9 +211,10 @@ def show_campaign(ws: Workspace, name: str) -> tuple[dict[str, Any], list[dict[s
 
 
 # -- posts ---------------------------------------------------------------------------------
-def _log(
+def log_entry(
     post: dict[str, Any], now: datetime, by: str, action: str, note: str | None, **extra: Any
 ) -> list[dict[str, Any]]:
+    """The post's log with one entry added: ``by`` did ``action`` at ``now`` (with ``note`` and ``extra`` fields)."""
     entry = {"at": to_utc_iso(now), "by": by, "action": action, **extra}
     if note:
         entry["note"] = note
@@ -266,7 +267,7 @@ def new_post(
         "created_at": to_utc_iso(now),
         "updated_at": to_utc_iso(now),
     }
-    doc["log"] = _log(doc, now, actor, "created", None, status=status)
+    doc["log"] = log_entry(doc, now, actor, "created", None, status=status)
     return doc
 
 
@@ -315,7 +316,7 @@ def add_post(
     return post_json(doc)
 
 
-def _refuse_past(post_id: int, at_utc: str, zone: str, now: datetime, verb: str) -> None:
+def refuse_past(post_id: int, at_utc: str, zone: str, now: datetime, verb: str) -> None:
     """A scheduled post must stay in the future."""
     if from_utc_iso(at_utc) <= now:
         raise TransitionError(
@@ -460,7 +461,7 @@ def edit_post(
             if at_utc is None:  # only --tz given: keep the instant, show it in the new zone
                 at_utc = post.get("at")
             elif post["status"] == "scheduled":
-                _refuse_past(post_id, at_utc, zone, now, "move scheduled")
+                refuse_past(post_id, at_utc, zone, now, "move scheduled")
             fields.update(at=at_utc, tz=zone)
         fields = {k: v for k, v in fields.items() if post.get(k) != v}
         if not fields:
@@ -496,7 +497,7 @@ def apply_edit(
         fields.update(status="in-review", approved_by=None, approved_at=None)
         note = f"post {post['id']} was {post['status']}; its content changed, so it is back in review"
     fields["updated_at"] = to_utc_iso(now)
-    fields["log"] = _log(post, now, actor, "edit", None, fields=sorted(k for k in fields if k != "updated_at"))
+    fields["log"] = log_entry(post, now, actor, "edit", None, fields=sorted(k for k in fields if k != "updated_at"))
     return tx.update(POSTS, post["id"], fields), note
 
 
@@ -513,7 +514,7 @@ def move_post(
             )
         at_utc, zone = resolve_when(ws, at, tz or post.get("tz"), now)
         if post["status"] == "scheduled":
-            _refuse_past(post_id, at_utc, zone, now, "move scheduled")  # type: ignore[arg-type]
+            refuse_past(post_id, at_utc, zone, now, "move scheduled")  # type: ignore[arg-type]
         old = post.get("at")
         updated = tx.update(
             POSTS,
@@ -522,7 +523,7 @@ def move_post(
                 "at": at_utc,
                 "tz": zone,
                 "updated_at": to_utc_iso(now),
-                "log": _log(post, now, store.actor, "move", None, before=old, after=at_utc),
+                "log": log_entry(post, now, store.actor, "move", None, before=old, after=at_utc),
             },
         )
         tx.summary = f"moved post {post_id} to {local_iso(at_utc, zone)}"
@@ -607,14 +608,14 @@ def apply_transition(
                 f"cannot schedule post {post_id}: it has no time",
                 hint=f"give one: contentops post schedule {post_id} --at 'fri 6pm'",
             )
-        _refuse_past(post_id, when, fields.get("tz", post["tz"]), now, "schedule")
+        refuse_past(post_id, when, fields.get("tz", post["tz"]), now, "schedule")
     if action == "approve":
         fields.update(approved_by=actor, approved_at=to_utc_iso(now))
     if action == "request-changes":
         fields.update(approved_by=None, approved_at=None)
     if action == "publish":
         fields.update(url=url, published_at=to_utc_iso(now))
-    fields["log"] = _log(post, now, actor, action, note, status=target)
+    fields["log"] = log_entry(post, now, actor, action, note, status=target)
     return tx.update(POSTS, post_id, fields)
 
 

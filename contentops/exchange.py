@@ -34,7 +34,6 @@ from .calendar_ops import (
     POSTS,
     STATUSES,
     TRANSITIONS,
-    _refuse_past,
     apply_edit,
     check_pillar,
     check_url,
@@ -44,6 +43,7 @@ from .calendar_ops import (
     normalise_hashtags,
     parse_post_id,
     post_json,
+    refuse_past,
 )
 from .errors import ContentOpsError, NotFoundError, UsageError
 from .fsutil import atomic_write_bytes
@@ -526,7 +526,7 @@ def _check_move(post: dict[str, Any], at_utc: str | None, zone: str, now: dateti
                 f"post {post['id']} is scheduled; it needs a time",
                 hint="cancel it, or request changes first, before removing its time",
             )
-        _refuse_past(post["id"], at_utc, zone, now, "move scheduled")
+        refuse_past(post["id"], at_utc, zone, now, "move scheduled")
 
 
 def _new_doc(ws: Workspace, values: dict[str, Any], now: datetime, actor: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from .calendar_ops import CAMPAIGNS, POSTS
 from .errors import UsageError, ValidationError
 from .keydates import holidays_between
 from .timeutil import day_bounds_utc, from_utc_iso, get_zone, in_zone, local_iso
-from .workspace import Workspace, _config_error
+from .workspace import Workspace, config_error
 
 DEFAULT_DAYS = 28
 LEVELS = ("error", "warning", "off")
@@ -60,12 +60,12 @@ def severities(ws: Workspace) -> dict[str, str]:
     levels = {rule: default for rule, (default, _) in RULES.items()}
     table = ws.config.raw.get("rules", {}).get("severity", {})
     if not isinstance(table, dict):
-        raise _config_error(ws.config_path, '[rules.severity] must be a table of rule = "error"|"warning"|"off"')
+        raise config_error(ws.config_path, '[rules.severity] must be a table of rule = "error"|"warning"|"off"')
     for rule, level in table.items():
         if rule not in RULES:
-            raise _config_error(ws.config_path, f"rules.severity: unknown rule {rule!r} (rules: {', '.join(RULES)})")
+            raise config_error(ws.config_path, f"rules.severity: unknown rule {rule!r} (rules: {', '.join(RULES)})")
         if level not in LEVELS:
-            raise _config_error(ws.config_path, f'rules.severity.{rule} must be "error", "warning" or "off"')
+            raise config_error(ws.config_path, f'rules.severity.{rule} must be "error", "warning" or "off"')
         levels[rule] = level
     return levels
 
@@ -124,8 +124,11 @@ def _daily_max(window: list[Post], zone: str, limit: int) -> Iterable[Raw]:
             )
 
 
-def _words(post: Post) -> list[tuple[str, str]]:
-    return [("title", post["title"]), ("caption", post.get("caption") or "")]
+def _found_in(post: Post, word: str, flags: int = 0) -> str:
+    """Where ``word`` stands as a whole word in the post: "title", "caption", "title and caption" or ""."""
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", flags)
+    texts = (("title", post["title"]), ("caption", post.get("caption") or ""))
+    return " and ".join(name for name, text in texts if pattern.search(text))
 
 
 def _content(post: Post, rules: dict[str, Any], language: Language) -> Iterable[Raw]:
@@ -160,23 +163,21 @@ def _content(post: Post, rules: dict[str, Any], language: Language) -> Iterable[
             "write each hashtag once, in the caption or in the hashtag list",
         )
     for word in language.banned_words:
-        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
-        where = [name for name, text in _words(post) if pattern.search(text)]
+        where = _found_in(post, word, re.IGNORECASE)
         if where:
             yield (
                 "banned-word",
                 post,
-                f"banned word {word!r} in the {' and '.join(where)}",
-                f"reword the {' and '.join(where)} without it (banned in assets/{BRAND_FILE})",
+                f"banned word {word!r} in the {where}",
+                f"reword the {where} without it (banned in assets/{BRAND_FILE})",
             )
     for wrong, right in language.terms.items():
-        pattern = re.compile(rf"(?<!\w){re.escape(wrong)}(?!\w)")
-        where = [name for name, text in _words(post) if pattern.search(text)]
+        where = _found_in(post, wrong)
         if where:
             yield (
                 "brand-term",
                 post,
-                f"{wrong!r} in the {' and '.join(where)}: the brand writes {right!r}",
+                f"{wrong!r} in the {where}: the brand writes {right!r}",
                 f"write {right!r} instead (assets/{BRAND_FILE} [language.terms])",
             )
 

@@ -65,12 +65,19 @@ def _get(view: Any, table: str, name: str) -> dict[str, Any]:
     return found
 
 
+def _json(ws: Workspace, table: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form of a stored document of ``table`` (times in the home zone)."""
+    to_json = tagset_json if table == TAGSETS else template_json
+    return to_json(doc, ws.config.zone)
+
+
 def _save(
-    ws: Workspace, table: str, doc: dict[str, Any], *, replace: bool, now: datetime, actor: str | None
+    ws: Workspace, table: str, fields: dict[str, Any], *, replace: bool, now: datetime, actor: str | None
 ) -> dict[str, Any]:
-    """Insert ``doc`` (or, with ``replace``, overwrite the one of that name) in one transaction;
-    returns the stored document with its id."""
+    """Insert a document with ``fields`` (or, with ``replace``, overwrite the one of that name) in one
+    transaction; returns its JSON form."""
     kind, group = _KINDS[table], _GROUPS[table]
+    doc = {**fields, "created_at": to_utc_iso(now), "updated_at": to_utc_iso(now)}
     with ws.store(actor).transaction(f"{group} add", now) as tx:
         old = _find(tx, table, doc["name"])
         if old is None:
@@ -85,14 +92,23 @@ def _save(
                 f"a {kind} named {old['name']!r} exists already",
                 hint=f"add --replace to overwrite it, or see it with 'contentops {group} show {old['name']}'",
             )
-    return doc
+    return _json(ws, table, doc)
+
+
+def _list(ws: Workspace, table: str) -> list[dict[str, Any]]:
+    docs = ws.store().read().all(table)
+    return [_json(ws, table, d) for d in sorted(docs, key=lambda d: d["name"].casefold())]
+
+
+def _show(ws: Workspace, table: str, name: str) -> dict[str, Any]:
+    return _json(ws, table, _get(ws.store().read(), table, name))
 
 
 def _remove(ws: Workspace, table: str, name: str, *, now: datetime, actor: str | None) -> dict[str, Any]:
     with ws.store(actor).transaction(f"{_GROUPS[table]} rm", now) as tx:
         doc = tx.remove(table, _get(tx, table, name)["id"])
         tx.summary = f"removed {_KINDS[table]} '{doc['name']}'"
-    return doc
+    return _json(ws, table, doc)
 
 
 def _times(doc: dict[str, Any], zone: str) -> dict[str, Any]:
@@ -118,21 +134,19 @@ def add_tagset(
     tags = normalise_hashtags(hashtags)
     if not tags:
         raise UsageError("a hashtag set needs at least one hashtag", hint=f"e.g. contentops tags add {name} #Summer")
-    doc = {"name": name, "hashtags": tags, "created_at": to_utc_iso(now), "updated_at": to_utc_iso(now)}
-    return tagset_json(_save(ws, TAGSETS, doc, replace=replace, now=now, actor=actor), ws.config.zone)
+    return _save(ws, TAGSETS, {"name": name, "hashtags": tags}, replace=replace, now=now, actor=actor)
 
 
 def list_tagsets(ws: Workspace) -> list[dict[str, Any]]:
-    docs = ws.store().read().all(TAGSETS)
-    return [tagset_json(d, ws.config.zone) for d in sorted(docs, key=lambda d: d["name"].casefold())]
+    return _list(ws, TAGSETS)
 
 
 def show_tagset(ws: Workspace, name: str) -> dict[str, Any]:
-    return tagset_json(_get(ws.store().read(), TAGSETS, name), ws.config.zone)
+    return _show(ws, TAGSETS, name)
 
 
 def remove_tagset(ws: Workspace, name: str, *, now: datetime, actor: str | None = None) -> dict[str, Any]:
-    return tagset_json(_remove(ws, TAGSETS, name, now=now, actor=actor), ws.config.zone)
+    return _remove(ws, TAGSETS, name, now=now, actor=actor)
 
 
 def tagset_hashtags(view: Any, name: str) -> list[str]:
@@ -192,21 +206,19 @@ def add_template(
     if not text.strip():
         raise UsageError("a template needs text", hint=f'e.g. contentops template add {name} "{{title}} {{hashtags}}"')
     placeholders(text)
-    doc = {"name": name, "text": text, "created_at": to_utc_iso(now), "updated_at": to_utc_iso(now)}
-    return template_json(_save(ws, TEMPLATES, doc, replace=replace, now=now, actor=actor), ws.config.zone)
+    return _save(ws, TEMPLATES, {"name": name, "text": text}, replace=replace, now=now, actor=actor)
 
 
 def list_templates(ws: Workspace) -> list[dict[str, Any]]:
-    docs = ws.store().read().all(TEMPLATES)
-    return [template_json(d, ws.config.zone) for d in sorted(docs, key=lambda d: d["name"].casefold())]
+    return _list(ws, TEMPLATES)
 
 
 def show_template(ws: Workspace, name: str) -> dict[str, Any]:
-    return template_json(_get(ws.store().read(), TEMPLATES, name), ws.config.zone)
+    return _show(ws, TEMPLATES, name)
 
 
 def remove_template(ws: Workspace, name: str, *, now: datetime, actor: str | None = None) -> dict[str, Any]:
-    return template_json(_remove(ws, TEMPLATES, name, now=now, actor=actor), ws.config.zone)
+    return _remove(ws, TEMPLATES, name, now=now, actor=actor)
 
 
 def parse_vars(items: Iterable[str]) -> dict[str, str]:

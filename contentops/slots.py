@@ -19,9 +19,9 @@ from datetime import date, datetime, time, timedelta
 from itertools import islice, takewhile
 from typing import Any
 
-from .calendar_ops import POSTS, STATUSES, _log, check_pillar
+from .calendar_ops import POSTS, STATUSES, check_pillar, log_entry
 from .errors import ConflictError, NotFoundError, UsageError
-from .timeutil import _WEEKDAY_NAMES, WEEKDAYS, _checked_local, _parse_clock, get_zone, local_iso, to_utc_iso
+from .timeutil import WEEKDAY_NAMES, WEEKDAYS, checked_local, get_zone, local_iso, parse_clock, to_utc_iso
 from .workspace import Workspace
 
 SLOTS = "slots"
@@ -41,8 +41,8 @@ def parse_days(text: str | Iterable[str]) -> list[str]:
             continue
         if part in _DAY_GROUPS:
             found.update(_DAY_GROUPS[part])
-        elif part in _WEEKDAY_NAMES:
-            found.add(WEEKDAYS[_WEEKDAY_NAMES[part]])
+        elif part in WEEKDAY_NAMES:
+            found.add(WEEKDAYS[WEEKDAY_NAMES[part]])
         else:
             raise UsageError(
                 f"{part!r} is not a day of the week",
@@ -55,7 +55,7 @@ def parse_days(text: str | Iterable[str]) -> list[str]:
 
 def parse_slot_time(text: str) -> str:
     """``"18:00"``, ``"6pm"``, ``"6:30pm"``, ``"noon"`` -> ``"HH:MM"`` (24-hour)."""
-    clock = _parse_clock(text.lower())
+    clock = parse_clock(text.lower())
     if clock is None:
         raise UsageError(
             f"{text!r} is not a time of day",
@@ -84,7 +84,7 @@ def _iter_occurrences(slot: dict[str, Any], zone_name: str, start: datetime) -> 
     )
     for naive in rule:  # naive local wall-clock times: DST cannot shift them
         try:
-            local = _checked_local(naive.date(), clock, zone, zone_name)
+            local = checked_local(naive.date(), clock, zone, zone_name)
         except UsageError:
             continue  # the clocks skip this time on this day (daylight saving starts): no slot that day
         if local >= start:
@@ -274,7 +274,7 @@ def fill_slots(
                         "at": at_utc,
                         "tz": zone,
                         "updated_at": to_utc_iso(now),
-                        "log": _log(post, now, store.actor, "slot-fill", None, slot=slot["id"], after=at_utc),
+                        "log": log_entry(post, now, store.actor, "slot-fill", None, slot=slot["id"], after=at_utc),
                     },
                 )
             ids = ", ".join(str(post["id"]) for post, _, _ in planned)

@@ -17,7 +17,8 @@ from .errors import UsageError
 
 UTC = UTC
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY_NAMES = {
+# Day names as people type them -> weekday number (Monday 0).
+WEEKDAY_NAMES = {
     **{d: i for i, d in enumerate(WEEKDAYS)},
     "monday": 0,
     "tues": 1,
@@ -75,7 +76,7 @@ def in_zone(utc_text: str, zone: str) -> datetime:
     return from_utc_iso(utc_text).astimezone(get_zone(zone))
 
 
-def _checked_local(day: date, at: time, zone: ZoneInfo, zone_name: str) -> datetime:
+def checked_local(day: date, at: time, zone: ZoneInfo, zone_name: str) -> datetime:
     """Combine a wall-clock time in ``zone``, refusing times skipped by daylight saving."""
     local = datetime.combine(day, at, tzinfo=zone)
     round_trip = local.astimezone(UTC).astimezone(zone)
@@ -87,7 +88,8 @@ def _checked_local(day: date, at: time, zone: ZoneInfo, zone_name: str) -> datet
     return local
 
 
-def _parse_clock(text: str) -> time | None:
+def parse_clock(text: str) -> time | None:
+    """A time of day (``18:00``, ``6pm``, ``6.30pm``, ``noon``, ``midnight``); None when ``text`` is not one."""
     m = _TIME_RE.match(text.strip())
     if not m:
         return None
@@ -121,8 +123,8 @@ def _relative_day(words: list[str], today: date) -> tuple[date, bool] | None:
     qualifier = None
     if first in ("next", "this") and len(words) == 2:
         qualifier, words = first, words[1:]
-    if len(words) == 1 and words[0] in _WEEKDAY_NAMES:
-        ahead = (_WEEKDAY_NAMES[words[0]] - today.weekday()) % 7
+    if len(words) == 1 and words[0] in WEEKDAY_NAMES:
+        ahead = (WEEKDAY_NAMES[words[0]] - today.weekday()) % 7
         if qualifier == "next" and ahead == 0:
             ahead = 7
         return today + timedelta(days=ahead), ahead == 0 and qualifier is None
@@ -148,7 +150,7 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
     if iso is not None:
         if iso.tzinfo is not None:
             return iso.astimezone(zone)
-        return _checked_local(iso.date(), iso.time(), zone, zone_name)
+        return checked_local(iso.date(), iso.time(), zone, zone_name)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         raise UsageError(f"{raw!r} has no time of day", hint=f"add one, e.g. '{raw} 18:00'")
 
@@ -156,15 +158,15 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
     # "<relative day> [at] <clock>" forms.
     words = lowered.split()
     for split in range(len(words) - 1, 0, -1):
-        clock = _parse_clock(" ".join(words[split:]))
+        clock = parse_clock(" ".join(words[split:]))
         rel = _relative_day(words[:split], today)
         if clock is not None and rel is not None:
             day, may_roll = rel
             if words[0] == "tonight" and clock.hour < 12:
                 clock = clock.replace(hour=clock.hour + 12)
-            result = _checked_local(day, clock, zone, zone_name)
+            result = checked_local(day, clock, zone, zone_name)
             if may_roll and result <= local_now:
-                result = _checked_local(day + timedelta(days=7), clock, zone, zone_name)
+                result = checked_local(day + timedelta(days=7), clock, zone, zone_name)
             return result
     if _relative_day(words, today) is not None:
         raise UsageError(f"{raw!r} has no time of day", hint=f"add one, e.g. '{raw} 6pm'")
@@ -210,7 +212,7 @@ def _parse_free_date(raw: str, lowered: str, zone: ZoneInfo, zone_name: str, tod
     if not has_year and day < today:
         with suppress(ValueError):  # 29 February stays in its year
             day = day.replace(year=day.year + 1)
-    return _checked_local(day, parsed.time(), zone, zone_name)
+    return checked_local(day, parsed.time(), zone, zone_name)
 
 
 def parse_day(text: str, today: date) -> date:

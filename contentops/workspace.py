@@ -108,7 +108,8 @@ def validate_handle(handle: str) -> str:
     return handle
 
 
-def _config_error(path: Path, message: str) -> WorkspaceError:
+def config_error(path: Path, message: str) -> WorkspaceError:
+    """The error for a bad setting in the settings file ``path``, with a hint on where to fix it."""
     return WorkspaceError(f"{path}: {message}", hint=f"fix the setting in {path} (see the README's 'Settings' section)")
 
 
@@ -119,44 +120,44 @@ def load_config(path: Path) -> Config:
     except FileNotFoundError:
         raise WorkspaceError(f"{path} does not exist", hint="run 'contentops init DIR' to create a workspace") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise _config_error(path, f"not valid TOML: {exc}") from None
+        raise config_error(path, f"not valid TOML: {exc}") from None
 
     def section(name: str) -> dict[str, Any]:
         value = data.get(name, {})
         if not isinstance(value, dict):
-            raise _config_error(path, f"[{name}] must be a table")
+            raise config_error(path, f"[{name}] must be a table")
         return value
 
     def string_list(value: Any, key: str) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise _config_error(path, f"{key} must be a list of non-empty strings")
+            raise config_error(path, f"{key} must be a list of non-empty strings")
         return [v.strip() for v in value]
 
     account, tz, content = section("account"), section("time"), section("content")
     handle = account.get("handle", Config.handle)
     if not isinstance(handle, str):
-        raise _config_error(path, "account.handle must be a string")
+        raise config_error(path, "account.handle must be a string")
     zone = tz.get("zone", DEFAULT_ZONE)
     display = string_list(tz.get("display_zones", DEFAULT_DISPLAY_ZONES), "time.display_zones")
     for name in [zone, *display]:
         try:
             get_zone(name)
         except UsageError:
-            raise _config_error(
+            raise config_error(
                 path, f"unknown time zone {name!r} (use an IANA name such as Australia/Sydney)"
             ) from None
     pillars = string_list(content.get("pillars", DEFAULT_PILLARS), "content.pillars")
     regions = [r.upper() for r in string_list(section("calendar").get("regions", DEFAULT_REGIONS), "calendar.regions")]
     for region in regions:
         if not _REGION_RE.match(region):
-            raise _config_error(path, f"calendar.regions: {region!r} is not a region (use AU, AU-NSW, NZ, NZ-AUK, ...)")
+            raise config_error(path, f"calendar.regions: {region!r} is not a region (use AU, AU-NSW, NZ, NZ-AUK, ...)")
 
     def numbers(name: str, defaults: dict[str, Any]) -> dict[str, Any]:
         merged = dict(defaults)
         for key, value in section(name).items():
             if key in defaults:
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                    raise _config_error(path, f"{name}.{key} must be a number >= 0")
+                    raise config_error(path, f"{name}.{key} must be a number >= 0")
                 merged[key] = value
         return merged
 

@@ -6,21 +6,20 @@ before daylight saving starts (Sunday 4 October 2026: 02:00 becomes 03:00, +11:0
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from cli_helpers import Cli
 
 from contentops.bulk import parse_offset, shifted
-from contentops.cli.app import app
 from contentops.errors import UsageError
 from contentops.workspace import Workspace, init_workspace
 
 NOW = "2026-09-28T09:00:00+10:00"
 URL = "https://www.tiktok.com/@brand.anz/video/7301234567890123456"
-runner = CliRunner()
+CLI = Cli(NOW, require_hint=True)
+ok, run_json, add, refused = CLI.ok, CLI.run_json, CLI.add, CLI.refused
 STEPS = {
     "draft": [],
     "in-review": ["submit"],
@@ -31,35 +30,8 @@ STEPS = {
 }
 
 
-def run(ws: Workspace, *args: str) -> Result:
-    return runner.invoke(app, ["--workspace", str(ws.root), *args], env={"CONTENTOPS_NOW": NOW})
-
-
-def ok(ws: Workspace, *args: str) -> Result:
-    result = run(ws, *args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.output}"
-    return result
-
-
-def run_json(ws: Workspace, *args: str) -> Any:
-    return json.loads(ok(ws, *args, "--json").stdout)
-
-
-def refused(ws: Workspace, code: int, *args: str, needles: tuple[str, ...] = ()) -> Result:
-    """A failure with ``code``, an ``Error:``/``Hint:`` pair on stderr, and calendar.json unchanged."""
-    before = ws.calendar_db.read_bytes()
-    result = run(ws, *args)
-    assert result.exit_code == code, result.output
-    assert result.stderr.startswith("Error: ") and "Hint: " in result.stderr, result.stderr
-    assert "Traceback" not in result.output and result.stdout == ""
-    for needle in needles:
-        assert needle in result.stderr, result.stderr
-    assert ws.calendar_db.read_bytes() == before
-    return result
-
-
 def post(ws: Workspace, title: str, status: str = "draft", *args: str) -> int:
-    pid = int(ok(ws, "post", "add", title, *args).stdout)
+    pid = add(ws, title, *args)
     for action in STEPS[status]:
         ok(ws, "post", action, str(pid), *(["--url", URL] if action == "publish" else []))
     return pid

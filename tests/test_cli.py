@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from cli_helpers import Cli, snapshot
 
-from contentops.cli.app import app
 from contentops.errors import TransitionError
 from contentops.workspace import Workspace, init_workspace
 
@@ -26,68 +25,14 @@ NOW = "2026-11-18T09:00:00+11:00"  # Wednesday 18 November 2026, 09:00 in Sydney
 URL = "https://www.tiktok.com/@brand.anz/video/7301234567890123456"
 FUTURE = "2026-12-04 18:00"  # a Friday, AEDT (+11:00)
 
-runner = CliRunner()
+CLI = Cli(NOW)
+invoke, run, ok, run_json, add = CLI.invoke, CLI.run, CLI.ok, CLI.run_json, CLI.add
+assert_error, refused = CLI.assert_error, CLI.refused
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def invoke(*args: str, env: dict[str, str | None] | None = None, now: str | None = NOW) -> Result:
-    """Run the CLI with the clock pinned (``now=None`` leaves the clock alone)."""
-    full_env: dict[str, str | None] = {"CONTENTOPS_NOW": now} if now else {}
-    full_env.update(env or {})
-    return runner.invoke(app, list(args), env=full_env)
-
-
-def run(ws: Workspace, *args: str, env: dict[str, str | None] | None = None, now: str | None = NOW) -> Result:
-    return invoke("--workspace", str(ws.root), *args, env=env, now=now)
-
-
-def ok(ws: Workspace, *args: str, **kw: Any) -> Result:
-    result = run(ws, *args, **kw)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.output}"
-    return result
-
-
-def run_json(ws: Workspace, *args: str, **kw: Any) -> Any:
-    return json.loads(ok(ws, *args, "--json", **kw).stdout)
-
-
-def add(ws: Workspace, title: str, *args: str, **kw: Any) -> int:
-    out = ok(ws, "post", "add", title, *args, **kw).stdout.strip()
-    assert out.isdigit(), out
-    return int(out)
-
-
 def show(ws: Workspace, post_id: int) -> dict[str, Any]:
     return run_json(ws, "post", "show", str(post_id))
-
-
-def snapshot(ws: Workspace) -> bytes:
-    """The calendar database as bytes (refused commands must leave it byte-identical)."""
-    return ws.calendar_db.read_bytes()
-
-
-def assert_error(result: Result, code: int, *needles: str) -> None:
-    """A user-facing failure: the exit code, one ``Error:`` line and maybe one ``Hint:`` line on
-    stderr, nothing on stdout, no traceback."""
-    assert result.exit_code == code, f"expected exit {code}, got {result.exit_code}\n{result.output}"
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines and lines[0].startswith("Error: "), result.stderr
-    assert len(lines) <= 2, result.stderr
-    if len(lines) == 2:
-        assert lines[1].startswith("Hint: "), result.stderr
-    assert "Traceback" not in result.output
-    assert result.stdout == ""
-    for needle in needles:
-        assert needle in result.stderr, f"{needle!r} not in {result.stderr!r}"
-
-
-def refused(ws: Workspace, code: int, *args: str, needles: tuple[str, ...] = (), **kw: Any) -> Result:
-    """Run a command that must fail with ``code`` and change nothing on disk."""
-    before = snapshot(ws)
-    result = run(ws, *args, **kw)
-    assert_error(result, code, *needles)
-    assert snapshot(ws) == before, f"{args} changed calendar.json"
-    return result
 
 
 # The workflow path that leads to each status (from a draft, or an idea for "idea").
@@ -221,7 +166,8 @@ def test_demo_force_rebuilds_only_a_demo(tmp_path: Path) -> None:
 # -- campaigns -------------------------------------------------------------------------------
 def test_campaign_add_list_show(ws: Workspace) -> None:
     result = ok(ws, "campaign", "add", "Summer Drop", "--start", "2026-12-01", "--end", "2026-12-20",
-                "--hashtag", "SummerDrop", "-t", "#BrandANZ", "--goal", "views=100000", "-g", "followers=2,000")
+                "--hashtag", "SummerDrop", "-t", "#BrandANZ", "--goal", "views=100000",
+                "-g", "followers=2,000")  # fmt: skip
     assert "Summer Drop" in result.stdout
     ok(ws, "campaign", "add", "Early", "--start", "1/11", "--end", "30/11")
     add(ws, "Teaser", "--at", FUTURE, "--campaign", "summer drop")  # case-insensitive name
@@ -253,12 +199,12 @@ def test_campaign_add_list_show(ws: Workspace) -> None:
 def test_campaign_refusals(ws: Workspace) -> None:
     ok(ws, "campaign", "add", "Summer Drop", "--start", "2026-12-01", "--end", "2026-12-20")
     refused(ws, 4, "campaign", "add", "summer  drop", "--start", "2026-12-01", "--end", "2026-12-02",
-            needles=("exists already",))
+            needles=("exists already",))  # fmt: skip
     for goal in ("views", "views=lots", "=100", "views=-5"):
         refused(ws, 2, "campaign", "add", "Other", "--start", "2026-12-01", "--end", "2026-12-02", "--goal", goal,
-                needles=("goal",))
+                needles=("goal",))  # fmt: skip
     refused(ws, 2, "campaign", "add", "Other", "--start", "2026-12-10", "--end", "2026-12-01",
-            needles=("before it starts",))
+            needles=("before it starts",))  # fmt: skip
     refused(ws, 2, "campaign", "add", "Other", "--start", "someday", "--end", "2026-12-01")
     refused(ws, 1, "campaign", "show", "Nope", needles=("no campaign named 'Nope'",))
     result = run(ws, "campaign", "add", "Other", "--start", "2026-12-01")  # --end missing: Typer usage error
@@ -271,7 +217,7 @@ def test_post_add_all_options_and_show(ws: Workspace) -> None:
     ok(ws, "campaign", "add", "Summer Drop", "--start", "2026-12-01", "--end", "2026-12-20")
     pid = add(ws, "  Summer   teaser ", "--at", FUTURE, "--pillar", "Announcement", "--campaign", "Summer Drop",
               "--caption", "Kia ora, Tāmaki Makaurau! ☀️", "--hashtag", "SummerDrop,sale", "-t", "#summerdrop",
-              "-t", "#BrandANZ", "--owner", "Mia", "--video", "clips/teaser.mp4")
+              "-t", "#BrandANZ", "--owner", "Mia", "--video", "clips/teaser.mp4")  # fmt: skip
     assert pid == 1
     post = show(ws, pid)
     assert post == {
@@ -396,7 +342,7 @@ def test_post_edit_fields(ws: Workspace) -> None:
     ok(ws, "campaign", "add", "Summer Drop", "--start", "2026-12-01", "--end", "2026-12-20")
     pid = add(ws, "Old", "--at", FUTURE, "-t", "a,b", "--owner", "Mia", "--pillar", "trend")
     post = run_json(ws, "post", "edit", str(pid), "--title", "New title", "--add-hashtag", "c",
-                    "--remove-hashtag", "#A", "--campaign", "Summer Drop", "--owner", "", "--pillar", "")
+                    "--remove-hashtag", "#A", "--campaign", "Summer Drop", "--owner", "", "--pillar", "")  # fmt: skip
     assert post["title"] == "New title"
     assert post["hashtags"] == ["#b", "#c"]
     assert post["campaign"] == "Summer Drop"
@@ -494,7 +440,7 @@ def test_full_review_cycle_with_notes(ws: Workspace) -> None:
     ok(ws, "post", "submit", str(pid), "--by", "Mia", "-n", "Done")
     ok(ws, "post", "approve", str(pid), "--by", "Priya")
     ok(ws, "post", "schedule", str(pid))
-    result = ok(ws, "post", "publish", str(pid), "--url", URL, now="2026-12-04T18:05:00+11:00")
+    result = CLI.at("2026-12-04T18:05:00+11:00").ok(ws, "post", "publish", str(pid), "--url", URL)
     assert URL in result.stdout
     post = show(ws, pid)
     assert post["status"] == "published" and post["url"] == URL
@@ -502,7 +448,7 @@ def test_full_review_cycle_with_notes(ws: Workspace) -> None:
     log = post["log"]
     assert [e["action"] for e in log] == [
         "created", "submit", "request-changes", "submit", "approve", "schedule", "publish",
-    ]
+    ]  # fmt: skip
     assert log[2]["by"] == "Priya" and log[2]["note"] == "Add the NZ dates"
     assert log[3]["note"] == "Done" and log[1]["by"] == "Mia"
     assert log[5]["by"] == "tester"  # $CONTENTOPS_USER
@@ -518,7 +464,7 @@ def test_approve_records_who_and_when(ws: Workspace) -> None:
     assert post["approved_at"] == NOW
     assert post["log"][-1] == {
         "at": NOW, "by": "Priya", "action": "approve", "status": "approved", "note": "Looks great",
-    }
+    }  # fmt: skip
     assert "Approved" in ok(ws, "post", "show", str(pid)).stdout
     # Without --by, the approver is $CONTENTOPS_USER; times are shown in the post's own zone.
     perth = add(ws, "Perth", "--at", FUTURE, "--tz", "Australia/Perth")
@@ -623,14 +569,15 @@ def test_bad_time_input(ws: Workspace, args: list[str], needle: str) -> None:
 
 
 def test_bad_pinned_clock(ws: Workspace) -> None:
-    assert_error(run(ws, "post", "add", "x", "--at", "fri 6pm", now="2026-11-18 09:00"), 2, "CONTENTOPS_NOW")
-    assert_error(run(ws, "post", "add", "x", now="yesterday"), 2, "CONTENTOPS_NOW")
+    assert_error(CLI.at("2026-11-18 09:00").run(ws, "post", "add", "x", "--at", "fri 6pm"), 2, "CONTENTOPS_NOW")
+    assert_error(CLI.at("yesterday").run(ws, "post", "add", "x"), 2, "CONTENTOPS_NOW")
 
 
 # -- JSON time zones and daylight saving -------------------------------------------------------
 def test_json_times_keep_wall_clock_across_daylight_saving(ws: Workspace) -> None:
-    before = add(ws, "Before DST", "--at", "2026-09-28 18:00", now="2026-09-20T09:00:00+10:00")
-    after = add(ws, "After DST", "--at", "2026-10-05 18:00", now="2026-09-20T09:00:00+10:00")
+    september = CLI.at("2026-09-20T09:00:00+10:00")
+    before = september.add(ws, "Before DST", "--at", "2026-09-28 18:00")
+    after = september.add(ws, "After DST", "--at", "2026-10-05 18:00")
     assert show(ws, before)["at"] == "2026-09-28T18:00:00+10:00"
     assert show(ws, after)["at"] == "2026-10-05T18:00:00+11:00"
     assert show(ws, before)["created_at"] == "2026-09-20T09:00:00+10:00"
@@ -640,7 +587,7 @@ def test_json_times_keep_wall_clock_across_daylight_saving(ws: Workspace) -> Non
     times = {p["id"]: (d["date"], p["local_time"]) for d in agenda["days"] for p in d["posts"]}
     assert times == {before: ("2026-09-28", "18:00"), after: ("2026-10-05", "18:00")}
     # Moving across the change keeps 18:00 on the wall clock.
-    ok(ws, "post", "move", str(before), "--at", "2026-10-06 18:00", now="2026-09-20T09:00:00+10:00")
+    september.ok(ws, "post", "move", str(before), "--at", "2026-10-06 18:00")
     assert show(ws, before)["at"] == "2026-10-06T18:00:00+11:00"
 
 
@@ -650,7 +597,7 @@ def test_agenda_extra_zones_json(ws: Workspace) -> None:
     late = add(ws, "Late", "--at", "2026-12-04 23:00")
     add(ws, "Unscheduled")
     data = run_json(ws, "cal", "agenda", "--from", "2026-12-03", "--days", "3",
-                    "--zones", "Australia/Perth, Pacific/Auckland,Australia/Sydney")
+                    "--zones", "Australia/Perth, Pacific/Auckland,Australia/Sydney")  # fmt: skip
     assert data["zone"] == "Australia/Sydney"
     assert data["zones"] == ["Australia/Sydney", "Australia/Perth", "Pacific/Auckland"]
     assert data["start"] == "2026-12-03" and data["end"] == "2026-12-05"
@@ -671,8 +618,9 @@ def test_agenda_extra_zones_json(ws: Workspace) -> None:
 def test_agenda_text(ws: Workspace) -> None:
     add(ws, "Summer", "--at", "2026-12-04 18:00")
     add(ws, "Late", "--at", "2026-12-04 23:00")
-    text = ok(ws, "cal", "agenda", "--from", "2026-12-04", "--days", "1",
-              "--zones", "Australia/Perth,Pacific/Auckland").stdout
+    text = ok(
+        ws, "cal", "agenda", "--from", "2026-12-04", "--days", "1", "--zones", "Australia/Perth,Pacific/Auckland"
+    ).stdout
     assert "Perth" in text and "Auckland" in text
     summer = next(line for line in text.splitlines() if "Summer" in line)
     assert "Fri 04/12" in summer and "18:00" in summer and "15:00" in summer and "20:00" in summer
@@ -699,8 +647,9 @@ def test_week_view(ws: Workspace) -> None:
     perth = add(ws, "Perth late", "--at", "2026-12-04 23:30", "--tz", "Australia/Perth")  # Sat 02:30 in Sydney
     add(ws, "Next week", "--at", "2026-12-07 09:00")
     data = run_json(ws, "cal", "week", "2026-12-04")
-    assert [d["date"] for d in data["days"]] == [f"2026-{m}" for m in ("11-30", "12-01", "12-02", "12-03",
-                                                                      "12-04", "12-05", "12-06")]
+    assert [d["date"] for d in data["days"]] == [
+        f"2026-{m}" for m in ("11-30", "12-01", "12-02", "12-03", "12-04", "12-05", "12-06")
+    ]
     assert data["days"][0]["weekday"] == "Mon"
     placed = {p["id"]: (d["date"], p["local_time"]) for d in data["days"] for p in d["posts"]}
     assert placed == {fri: ("2026-12-04", "18:00"), perth: ("2026-12-05", "02:30")}
@@ -872,8 +821,9 @@ def test_debug_shows_the_exception(ws: Workspace) -> None:
 
 def _subprocess(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CONTENTOPS_NOW": NOW}
-    return subprocess.run([sys.executable, "-m", "contentops", *args], capture_output=True, text=True, env=env,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "contentops", *args], capture_output=True, text=True, env=env, timeout=60
+    )
 
 
 def test_python_m_debug_traceback(ws: Workspace) -> None:

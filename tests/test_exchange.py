@@ -15,54 +15,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from cli_helpers import Cli
 
 from contentops import exchange
 from contentops.calendar_ops import add_campaign, add_post, transition
-from contentops.cli.app import app
 from contentops.workspace import Workspace
 
 NOW = "2026-11-18T09:00:00+11:00"
 URL = "https://www.tiktok.com/@brand.anz/video/7301234567890123456"
 CAPTION = 'Kia ora, Tāmaki Makaurau! 🎉\nSee you at the "main" stage, 6pm'
-
-runner = CliRunner()
-
-
-def run(ws: Workspace, *args: str) -> Result:
-    return runner.invoke(app, ["--workspace", str(ws.root), *args], env={"CONTENTOPS_NOW": NOW})
-
-
-def ok(ws: Workspace, *args: str) -> Result:
-    result = run(ws, *args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.output}"
-    return result
-
-
-def add(ws: Workspace, title: str, *args: str) -> int:
-    return int(ok(ws, "post", "add", title, *args).stdout)
+CLI = Cli(NOW)
+ok, run_json, refused = CLI.ok, CLI.run_json, CLI.refused
 
 
 def posts(ws: Workspace) -> list[dict[str, Any]]:
-    return json.loads(ok(ws, "post", "list", "--json").stdout)
+    return run_json(ws, "post", "list")
 
 
 def by_id(ws: Workspace) -> dict[int, dict[str, Any]]:
     return {p["id"]: p for p in posts(ws)}
-
-
-def refused(ws: Workspace, *args: str, needles: tuple[str, ...]) -> Result:
-    """A refused import: exit 2, one Error line (and a Hint), nothing on stdout, nothing changed."""
-    before = ws.calendar_db.read_bytes()
-    result = run(ws, *args)
-    assert result.exit_code == 2, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines[0].startswith("Error: ") and all(line.startswith("Hint: ") for line in lines[1:]), result.stderr
-    assert result.stdout == "" and "Traceback" not in result.output
-    for needle in needles:
-        assert needle in result.stderr, f"{needle!r} not in {result.stderr!r}"
-    assert ws.calendar_db.read_bytes() == before
-    return result
 
 
 @pytest.fixture
@@ -156,8 +127,8 @@ def test_export_range_and_format_choice(ws: Workspace, cal: dict[str, int]) -> N
     result = ok(ws, "cal", "export", "-o", "range.json", "--from", "2026-12-05", "--to", "2026-12-06")
     assert "Exported 2 posts" in result.stdout
     assert [p["id"] for p in json.loads(Path("range.json").read_text())] == [cal["scheduled"], cal["cancelled"]]
-    refused(ws, "cal", "export", needles=("which format",))
-    refused(ws, "cal", "export", "-o", "out.xml", needles=("unknown export format 'xml'",))
+    refused(ws, 2, "cal", "export", needles=("which format",))
+    refused(ws, 2, "cal", "export", "-o", "out.xml", needles=("unknown export format 'xml'",))
     assert not Path("out.xml").exists()
 
 
@@ -194,7 +165,7 @@ def test_export_then_import_changes_nothing(ws: Workspace, cal: dict[str, int], 
     before = ws.calendar_db.read_bytes()
     result = ok(ws, "cal", "import", f"all.{fmt}")
     assert "Nothing to change" in result.stdout and "(7 rows)" in result.stdout
-    report = json.loads(ok(ws, "cal", "import", f"all.{fmt}", "--json").stdout)
+    report = run_json(ws, "cal", "import", f"all.{fmt}")
     assert (report["added"], report["changed"], report["unchanged"], report["format"]) == ([], [], 7, fmt)
     assert ws.calendar_db.read_bytes() == before
 
@@ -207,7 +178,7 @@ def write_csv(rows: list[str], name: str = "in.csv") -> str:
 
 def test_import_adds_and_updates_in_one_change_that_undo_reverts(ws: Workspace, cal: dict[str, int]) -> None:
     before = posts(ws)
-    entries = len(json.loads(ok(ws, "history", "--limit", "100", "--json").stdout))
+    entries = len(run_json(ws, "history", "--limit", "100"))
     d, idea = cal["draft"], cal["idea"]
     name = write_csv(
         [
@@ -225,7 +196,7 @@ def test_import_adds_and_updates_in_one_change_that_undo_reverts(ws: Workspace, 
     assert (new["campaign"], new["hashtags"]) == ("Summer Sounds", ["#Matariki"])
     assert now[d]["title"] == "Stage build in 60 seconds" and now[d]["at"] == "2026-12-06T18:00:00+11:00"
     assert now[idea]["hashtags"] == ["#Later"] and now[idea]["at"] is None
-    history = json.loads(ok(ws, "history", "--limit", "100", "--json").stdout)
+    history = run_json(ws, "history", "--limit", "100")
     assert len(history) == entries + 1 and history[0]["summary"].startswith("imported in.csv: added 1 post")
 
     ok(ws, "undo")
@@ -239,7 +210,7 @@ def test_import_json_updates_only_the_keys_given(ws: Workspace, cal: dict[str, i
         encoding="utf-8",
     )
     before = by_id(ws)[approved]
-    report = json.loads(ok(ws, "cal", "import", "in.json", "--json").stdout)
+    report = run_json(ws, "cal", "import", "in.json")
     assert report["applied"] and [a["title"] for a in report["added"]] == ["From JSON"]
     change = report["changed"][0]
     # New content sends an approved post back to review (as 'post edit' does); nothing else moves.
@@ -258,7 +229,7 @@ def test_dry_run_shows_the_changes_and_changes_nothing(ws: Workspace, cal: dict[
     result = ok(ws, "cal", "import", name, "--dry-run")
     assert "would add 1 post and change 1" in result.stdout and "Nothing was changed" in result.stdout
     assert "Renamed" in result.stdout and "Brand new" in result.stdout
-    report = json.loads(ok(ws, "cal", "import", name, "--dry-run", "--json").stdout)
+    report = run_json(ws, "cal", "import", name, "--dry-run")
     assert report["dry_run"] and not report["applied"]
     assert report["changed"][0]["changes"] == {"title": {"before": "Stage build timelapse", "after": "Renamed"}}
     assert ws.calendar_db.read_bytes() == before
@@ -284,21 +255,21 @@ def test_dry_run_shows_the_changes_and_changes_nothing(ws: Workspace, cal: dict[
 )
 def test_bad_row_refuses_the_whole_file(ws: Workspace, cal: dict[str, int], rows: list[str], needles: Any) -> None:
     name = write_csv([row.format(**cal) for row in rows])
-    refused(ws, "cal", "import", name, needles=("row 3, ", *needles, "nothing was changed"))
+    refused(ws, 2, "cal", "import", name, needles=("row 3, ", *needles, "nothing was changed"))
 
 
 def test_unknown_column_is_named(ws: Workspace, cal: dict[str, int]) -> None:
     name = write_csv(["id,title,colour", ",Good,red"])
-    refused(ws, "cal", "import", name, needles=("row 1, column 'colour': unknown column", "columns: id,title"))
+    refused(ws, 2, "cal", "import", name, needles=("row 1, column 'colour': unknown column", "columns: id,title"))
 
 
 def test_every_problem_is_counted_and_json_rows_are_named(ws: Workspace, cal: dict[str, int]) -> None:
     name = write_csv(["id,title,at,pillar", ",One,31/02,dance", ",Two,fri 6pm,nope"])
-    refused(ws, "cal", "import", name, needles=("row 2, column 'at'", "2 more problems", "row 3, column 'pillar'"))
+    refused(ws, 2, "cal", "import", name, needles=("row 2, column 'at'", "2 more problems", "row 3, column 'pillar'"))
     Path("bad.json").write_text(json.dumps([{"title": "Fine"}, {"title": 5}]), encoding="utf-8")
-    refused(ws, "cal", "import", "bad.json", needles=("row 2, column 'title'", "expected text"))
+    refused(ws, 2, "cal", "import", "bad.json", needles=("row 2, column 'title'", "expected text"))
     Path("bad2.json").write_text(json.dumps([{"title": "Fine", "colour": "red"}]), encoding="utf-8")
-    refused(ws, "cal", "import", "bad2.json", needles=("row 1, column 'colour'", "unknown column"))
+    refused(ws, 2, "cal", "import", "bad2.json", needles=("row 1, column 'colour'", "unknown column"))
 
 
 def test_import_refuses_big_files_and_other_formats(
@@ -306,12 +277,12 @@ def test_import_refuses_big_files_and_other_formats(
 ) -> None:
     name = write_csv(["title", "One", "Two", "Three"])
     monkeypatch.setattr(exchange, "MAX_IMPORT_ROWS", 2)
-    refused(ws, "cal", "import", name, needles=("more than 2 rows",))
+    refused(ws, 2, "cal", "import", name, needles=("more than 2 rows",))
     ok(ws, "cal", "export", "-o", "cal.ics")
-    refused(ws, "cal", "import", "cal.ics", needles=("not iCalendar",))
+    refused(ws, 2, "cal", "import", "cal.ics", needles=("not iCalendar",))
     Path("latin1.csv").write_bytes("title\nCafé\n".encode("latin-1"))
-    refused(ws, "cal", "import", "latin1.csv", needles=("not UTF-8",))
+    refused(ws, 2, "cal", "import", "latin1.csv", needles=("not UTF-8",))
     Path("broken.json").write_text('[{"title": "x"', encoding="utf-8")
-    refused(ws, "cal", "import", "broken.json", needles=("not valid JSON",))
+    refused(ws, 2, "cal", "import", "broken.json", needles=("not valid JSON",))
     monkeypatch.setattr(exchange, "MAX_IMPORT_BYTES", 10)
-    refused(ws, "cal", "import", name, needles=("an import takes at most",))
+    refused(ws, 2, "cal", "import", name, needles=("an import takes at most",))

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from cli_helpers import Cli
+from typer.testing import Result
 
 from contentops.calendar_ops import CAMPAIGNS, POSTS, new_post, resolve_when
 from contentops.errors import UsageError, WorkspaceError
@@ -19,7 +20,7 @@ from contentops.workspace import Workspace, find_workspace
 
 NOW_TEXT = "2026-11-18T09:00:00+11:00"  # Wednesday 18 November 2026, 09:00 in Sydney
 NOW = datetime.fromisoformat(NOW_TEXT)
-runner = CliRunner()
+CLI = Cli(NOW_TEXT)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -67,9 +68,8 @@ def found(report: dict[str, Any], rule: str) -> dict[int, dict[str, Any]]:
 
 
 def cli(ws: Workspace, *args: str) -> Result:
-    from contentops.cli.app import app
-
-    return runner.invoke(app, ["--workspace", str(ws.root), "cal", "check", *args], env={"CONTENTOPS_NOW": NOW_TEXT})
+    """``contentops cal check ARGS`` at ``NOW``."""
+    return CLI.run(ws, "cal", "check", *args)
 
 
 # -- posting rhythm --------------------------------------------------------------------------

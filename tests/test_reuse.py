@@ -5,51 +5,22 @@ The clock is pinned to Wednesday 18 November 2026, 09:00 in Sydney (AEDT); 4 Dec
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from cli_helpers import Cli
 
-from contentops.cli.app import app
 from contentops.errors import UsageError
 from contentops.reuse import placeholders
 from contentops.workspace import Workspace
 
 NOW = "2026-11-18T09:00:00+11:00"
-runner = CliRunner()
-
-
-def run(ws: Workspace, *args: str) -> Result:
-    return runner.invoke(app, ["--workspace", str(ws.root), *args], env={"CONTENTOPS_NOW": NOW})
-
-
-def ok(ws: Workspace, *args: str) -> Result:
-    result = run(ws, *args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.output}"
-    return result
-
-
-def run_json(ws: Workspace, *args: str) -> Any:
-    return json.loads(ok(ws, *args, "--json").stdout)
-
-
-def refused(ws: Workspace, code: int, *args: str, needles: tuple[str, ...] = ()) -> Result:
-    """A failure with ``code``, an ``Error:``/``Hint:`` pair on stderr, and calendar.json unchanged."""
-    before = ws.calendar_db.read_bytes()
-    result = run(ws, *args)
-    assert result.exit_code == code, result.output
-    assert result.stderr.startswith("Error: ") and "Hint: " in result.stderr, result.stderr
-    assert "Traceback" not in result.output and result.stdout == ""
-    for needle in needles:
-        assert needle in result.stderr, result.stderr
-    assert ws.calendar_db.read_bytes() == before
-    return result
+CLI = Cli(NOW, require_hint=True)
+ok, run_json, add, refused = CLI.ok, CLI.run_json, CLI.add, CLI.refused
 
 
 def add_post(ws: Workspace, title: str, *args: str) -> dict[str, Any]:
-    pid = ok(ws, "post", "add", title, *args).stdout.strip()
-    return run_json(ws, "post", "show", pid)
+    return run_json(ws, "post", "show", str(add(ws, title, *args)))
 
 
 # -- hashtag sets --------------------------------------------------------------------------

@@ -6,52 +6,27 @@ The clock is pinned (``CONTENTOPS_NOW``, or ``now=`` for library calls) to Wedne
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from cli_helpers import Cli
 
-from contentops.cli.app import app
 from contentops.errors import ConflictError, UsageError
 from contentops.slots import add_slot, fill_slots, parse_days, parse_slot_time, slot_occurrences
 from contentops.workspace import Workspace, init_workspace
 
 NOW = "2026-11-18T09:00:00+11:00"  # Wednesday, AEDT
-runner = CliRunner()
-
-
-def run(ws: Workspace, *args: str, now: str = NOW) -> Result:
-    return runner.invoke(app, ["--workspace", str(ws.root), *args], env={"CONTENTOPS_NOW": now})
-
-
-def ok(ws: Workspace, *args: str, now: str = NOW) -> Result:
-    result = run(ws, *args, now=now)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.output}"
-    return result
-
-
-def run_json(ws: Workspace, *args: str, now: str = NOW) -> Any:
-    return json.loads(ok(ws, *args, "--json", now=now).stdout)
-
-
-def refused(ws: Workspace, code: int, *args: str, needle: str = "") -> None:
-    """A failure with ``code``, an ``Error:``/``Hint:`` pair on stderr, and calendar.json unchanged."""
-    before = ws.calendar_db.read_bytes()
-    result = run(ws, *args)
-    assert result.exit_code == code, result.output
-    assert result.stderr.startswith("Error: ") and "Hint: " in result.stderr, result.stderr
-    assert needle in result.stderr and "Traceback" not in result.output
-    assert ws.calendar_db.read_bytes() == before
+CLI = Cli(NOW, require_hint=True)
+ok, run_json, refused = CLI.ok, CLI.run_json, CLI.refused
 
 
 def post(ws: Workspace, title: str, *args: str, status: str = "approved", now: str = NOW) -> int:
     """A post that reaches ``status`` (approved by default) at ``now``."""
-    pid = int(ok(ws, "post", "add", title, *args, now=now).stdout)
+    cli = CLI.at(now)
+    pid = cli.add(ws, title, *args)
     steps = {"draft": [], "approved": ["submit", "approve"], "cancelled": ["cancel"]}[status]
     for action in steps:
-        ok(ws, "post", action, str(pid), now=now)
+        cli.ok(ws, "post", action, str(pid))
     return pid
 
 
@@ -107,14 +82,15 @@ def test_time_repeated_when_daylight_saving_ends_is_used_once() -> None:
 def test_auckland_workspace_lists_and_fills_across_its_change(tmp_path) -> None:
     ws = init_workspace(tmp_path / "nz", handle="@brand.nz", zone="Pacific/Auckland")
     now = "2026-09-25T12:00:00+12:00"  # Friday before daylight saving starts in New Zealand
-    ok(ws, "slot", "add", "--days", "sat,sun,mon", "--time", "18:00", now=now)
-    (listed,) = run_json(ws, "slot", "list", "--next", "3", now=now)
+    kiwi = CLI.at(now)
+    kiwi.ok(ws, "slot", "add", "--days", "sat,sun,mon", "--time", "18:00")
+    (listed,) = kiwi.run_json(ws, "slot", "list", "--next", "3")
     expected = ["2026-09-26T18:00:00+12:00", "2026-09-27T18:00:00+13:00", "2026-09-28T18:00:00+13:00"]
     assert listed["next"] == expected and listed["zone"] == "Pacific/Auckland"
     pids = [post(ws, f"Kiwi {i}", now=now) for i in range(3)]
-    ok(ws, "slot", "fill", now=now)
+    kiwi.ok(ws, "slot", "fill")
     for pid, when in zip(pids, expected, strict=True):
-        shown = run_json(ws, "post", "show", str(pid), now=now)
+        shown = kiwi.run_json(ws, "post", "show", str(pid))
         assert (shown["at"], shown["tz"]) == (when, "Pacific/Auckland")
 
 
@@ -134,11 +110,11 @@ def test_days_and_time_are_normalised() -> None:
 
 def test_cli_refuses_bad_slots_and_unknown_ids(ws: Workspace) -> None:
     ok(ws, "slot", "add", "--days", "mon,wed,fri", "--time", "18:00")
-    refused(ws, 2, "slot", "add", "--days", "mon,funday", "--time", "18:00", needle="'funday'")
-    refused(ws, 2, "slot", "add", "--days", "mon", "--time", "25:00", needle="'25:00'")
-    refused(ws, 2, "slot", "add", "--days", "mon", "--time", "18:00", "--pillar", "memes", needle="pillar")
-    refused(ws, 4, "slot", "add", "--days", "fri,sat", "--time", "6pm", needle="slot 1")
-    refused(ws, 1, "slot", "rm", "7", needle="no slot with id 7")
+    refused(ws, 2, "slot", "add", "--days", "mon,funday", "--time", "18:00", needles=("'funday'",))
+    refused(ws, 2, "slot", "add", "--days", "mon", "--time", "25:00", needles=("'25:00'",))
+    refused(ws, 2, "slot", "add", "--days", "mon", "--time", "18:00", "--pillar", "memes", needles=("pillar",))
+    refused(ws, 4, "slot", "add", "--days", "fri,sat", "--time", "6pm", needles=("slot 1",))
+    refused(ws, 1, "slot", "rm", "7", needles=("no slot with id 7",))
     refused(ws, 2, "slot", "rm", "seven")
     refused(ws, 2, "slot", "fill", "--status", "published")
     refused(ws, 2, "slot", "fill", "--status", "someday")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_helpers import Cli
 
 import contentops.fsutil as fsutil_mod
 import contentops.store as store_mod
@@ -38,6 +39,7 @@ from contentops.workspace import Workspace, find_workspace
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 BACKUP_NAME = re.compile(r"^calendar-r(\d{6})-\d{8}T\d{12}Z\.json$")
+cli = Cli(None).run  # the command line, with the clock not pinned
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -94,14 +96,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock(NOW)
     monkeypatch.setattr(store_mod, "datetime", c)
     return c
-
-
-def cli(ws: Workspace, *args: str):
-    from typer.testing import CliRunner
-
-    from contentops.cli.app import app
-
-    return CliRunner().invoke(app, ["--workspace", str(ws.root), *args])
 
 
 # -- 1. many processes at once ---------------------------------------------------------------

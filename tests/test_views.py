@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from cli_helpers import Cli
 
 from contentops import keydates
 from contentops.calendar_ops import add_post
@@ -26,24 +26,13 @@ from contentops.workspace import Workspace, find_workspace
 ROOT = Path(__file__).resolve().parents[1]
 NOW = "2026-04-01T09:00:00+11:00"  # Wednesday 1 April 2026, Sydney (AEDT)
 ZONES = ["Australia/Sydney", "Australia/Perth", "Australia/Brisbane", "Australia/Adelaide", "Pacific/Auckland"]
-runner = CliRunner()
+CLI = Cli(NOW)
+run, ok, run_json = CLI.run, CLI.ok, CLI.run_json
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def run(ws: Workspace, *args: str) -> Result:
-    from contentops.cli.app import app
-
-    return runner.invoke(app, ["--workspace", str(ws.root), *args], env={"CONTENTOPS_NOW": NOW})
-
-
-def ok(ws: Workspace, *args: str) -> str:
-    result = run(ws, *args)
-    assert result.exit_code == 0, f"{args}: exit {result.exit_code}\n{result.output}"
-    return result.stdout
-
-
 def view(ws: Workspace, *args: str) -> dict[str, Any]:
-    return json.loads(ok(ws, "cal", *args, "--json"))
+    return run_json(ws, "cal", *args)
 
 
 def add(ws: Workspace, title: str, at: str, tz: str | None = None) -> int:
@@ -129,21 +118,21 @@ def test_unknown_holiday_region_is_an_error(ws: Workspace) -> None:
 
 def test_holidays_show_in_every_view(ws: Workspace) -> None:
     pid = add(ws, "Dawn service", "2026-04-25 11:00")
-    agenda = ok(ws, "cal", "agenda", "--from", "2026-04-22", "--days", "5")
+    agenda = ok(ws, "cal", "agenda", "--from", "2026-04-22", "--days", "5").stdout
     (anzac,) = lines_with(agenda, "ANZAC Day (AU-NSW, AU-VIC, NZ)")
     assert "Sat 25/04" in anzac
     (post,) = lines_with(agenda, "Dawn service")
     assert "11:00" in post and f" {pid} " in post
-    assert "ANZAC Day (AU-NSW, AU-VIC, NZ)" in ok(ws, "cal", "agenda", "--from", "2026-04-25", "--days", "1")
-    week = ok(ws, "cal", "week", "2026-04-25")
+    assert "ANZAC Day (AU-NSW, AU-VIC, NZ)" in ok(ws, "cal", "agenda", "--from", "2026-04-25", "--days", "1").stdout
+    week = ok(ws, "cal", "week", "2026-04-25").stdout
     assert "ANZAC Day (AU-NSW," in week and "Dawn service" in week
     assert "holiday" in week.splitlines()[-2]  # the legend
-    month = ok(ws, "cal", "month", "2026-04")
+    month = ok(ws, "cal", "month", "2026-04").stdout
     assert "Good Friday" in month and "ANZAC Day" in month
 
 
 def test_holiday_only_day_still_shows_in_the_agenda(ws: Workspace) -> None:
-    text = ok(ws, "cal", "agenda", "--from", "2026-12-24", "--days", "5", "--home-only")
+    text = ok(ws, "cal", "agenda", "--from", "2026-12-24", "--days", "5", "--home-only").stdout
     days = [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│")]
     assert [d for d in days if d] == ["Fri 25/12", "Sat 26/12", "Mon 28/12"]
     assert "Boxing Day (observed) (AU-NSW, AU-VIC, NZ)" in text
@@ -181,9 +170,9 @@ def test_key_dates_from_the_file(ws: Workspace) -> None:
     }
     boxing = specials(view(ws, "week", "2026-12-26"))["2026-12-26"]  # holidays first, then key dates
     assert [(s["name"], s["kind"]) for s in boxing] == [("Boxing Day", "holiday"), ("Boxing Day sales", "sales")]
-    text = ok(ws, "cal", "agenda", "--from", "2026-11-29", "--days", "1")
+    text = ok(ws, "cal", "agenda", "--from", "2026-11-29", "--days", "1").stdout
     assert "Black Friday to Cyber Monday (sales)" in text and "Team offsite (key-date)" in text
-    assert "Boxing Day sales" in ok(ws, "cal", "month", "2026-12")
+    assert "Boxing Day sales" in ok(ws, "cal", "month", "2026-12").stdout
 
 
 @pytest.mark.parametrize(
@@ -248,12 +237,12 @@ def test_times_on_the_night_of_the_change_mark_other_days(ws: Workspace) -> None
     assert times(data, early)["Australia/Perth"] == "2026-10-03T23:30:00+08:00"
     assert times(data, early)["Pacific/Auckland"] == "2026-10-04T04:30:00+13:00"
     assert times(data, late)["Pacific/Auckland"] == "2026-10-04T02:30:00+13:00"
-    text = ok(ws, "cal", "agenda", "--from", "2026-10-03", "--days", "2")
+    text = ok(ws, "cal", "agenda", "--from", "2026-10-03", "--days", "2").stdout
     (early_line,) = lines_with(text, "Early")
     assert "01:30" in early_line and "23:30 (-1d)" in early_line and "04:30" in early_line
     (late_line,) = lines_with(text, "Late")
     assert "02:30 (+1d)" in late_line
-    week = ok(ws, "cal", "week", "2026-10-03")
+    week = ok(ws, "cal", "week", "2026-10-03").stdout
     assert "Perth 23:30-1d" in week and "Auckland 02:30+1d" in week and "Auckland 04:30" in week
 
 
@@ -272,7 +261,7 @@ def test_zone_options(ws: Workspace) -> None:
         assert result.exit_code == 2 and "Mars/Olympus" in result.stderr
     result = run(ws, "cal", "agenda", "--home-only", "--zones", "Australia/Perth")
     assert result.exit_code == 2 and "--home-only" in result.stderr
-    text = ok(ws, "cal", "agenda", "--from", "2026-12-04", "--days", "1", "--home-only")
+    text = ok(ws, "cal", "agenda", "--from", "2026-12-04", "--days", "1", "--home-only").stdout
     assert "Perth" not in text and "Auckland" not in text and "18:00" in text
 
 
@@ -284,7 +273,7 @@ def test_configured_display_zones_are_the_default(ws: Workspace) -> None:
         "Australia/Sydney": "2026-12-04T18:00:00+11:00",
         "Asia/Singapore": "2026-12-04T15:00:00+08:00",
     }
-    assert "Singapore 15:00" in ok(ws, "cal", "week", "2026-12-04")
+    assert "Singapore 15:00" in ok(ws, "cal", "week", "2026-12-04").stdout
 
 
 # -- layout at 160 and 80 columns ------------------------------------------------------------
@@ -297,7 +286,7 @@ def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_wide_agenda_shows_each_zone_under_its_city(ws: Workspace) -> None:
     add(ws, "Late", "2026-12-04 23:00")
-    text = ok(ws, "cal", "agenda", "--from", "2026-12-04", "--days", "1")
+    text = ok(ws, "cal", "agenda", "--from", "2026-12-04", "--days", "1").stdout
     header = next(line for line in text.splitlines() if "Day" in line)
     assert [w for w in re.split(r"[┃│ ]+", header) if w] == [
         "Day", "Sydney", "Perth", "Brisbane", "Adelaide", "Auckland", "ID", "Status", "Title",
@@ -310,9 +299,9 @@ def test_wide_agenda_shows_each_zone_under_its_city(ws: Workspace) -> None:
 def test_narrow_terminal_keeps_every_line_within_80_columns(ws: Workspace, narrow: None) -> None:
     add(ws, "A post with a rather long title for a narrow terminal", "2026-12-04 23:00")
     add(ws, "Second", "2026-12-05 09:00")
-    agenda = ok(ws, "cal", "agenda", "--from", "2026-12-04", "--days", "2")
-    week = ok(ws, "cal", "week", "2026-12-04")
-    month = ok(ws, "cal", "month", "2026-12")
+    agenda = ok(ws, "cal", "agenda", "--from", "2026-12-04", "--days", "2").stdout
+    week = ok(ws, "cal", "week", "2026-12-04").stdout
+    month = ok(ws, "cal", "month", "2026-12").stdout
     for text in (agenda, week, month):
         assert max(len(line) for line in text.splitlines()) <= 80, text
     assert "Elsewhere" in agenda
