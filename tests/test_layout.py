@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ try:
 except SystemExit as exc:
     code = exc.code
 print("EXIT", code)
-print("LOADED", " ".join(sorted({{m.split(".")[0] for m in sys.modules}})))
+print("LOADED", " ".join(sorted({{m.split(".")[0] for m in sys.modules}} | set(sys.modules))))
 """
 
 
@@ -40,6 +41,20 @@ def test_calendar_commands_do_not_import_heavy_libraries(ws, args: list[str]) ->
     code, loaded = _loaded(["--workspace", str(ws.root), *args], ws.root)
     assert code == 0
     assert not loaded & set(HEAVY), f"{args} imported {loaded & set(HEAVY)}"
+
+
+def test_root_help_lists_every_group_without_loading_them(ws) -> None:
+    from contentops.cli.app import GROUPS
+
+    code, loaded = _loaded(["--help"], ws.root)
+    assert code == 0
+    assert not {f"contentops.cli.{module}" for module, _ in GROUPS.values()} & loaded
+    out = subprocess.run(
+        [sys.executable, "-m", "contentops", "--help"], capture_output=True, text=True, check=True,
+        env={**os.environ, "COLUMNS": "120"},
+    ).stdout  # fmt: skip
+    for name, (_, help_text) in GROUPS.items():
+        assert name in out and help_text[:30] in out
 
 
 def test_library_does_not_import_the_cli() -> None:

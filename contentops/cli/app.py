@@ -23,12 +23,58 @@ TYPER_SETTINGS: dict[str, Any] = {
 }
 
 
+# Command groups, loaded only when used: building Typer's click commands for every group costs
+# more than the rest of start-up (bench/startup.py). name -> (module in contentops.cli, help).
+GROUPS: dict[str, tuple[str, str]] = {
+    "post": ("post", "Add, edit, review and publish posts."),
+    "campaign": ("campaign", "Campaigns: dates, hashtags and goals."),
+    "cal": ("cal", "Calendar: agenda, week and month views, checks, export and import."),
+    "slot": ("slot", "Weekly posting slots and filling them with approved posts."),
+    "bulk": ("bulk", "Change many posts at once: shift, status, hashtags."),
+    "tags": ("tags", "Named hashtag sets."),
+    "template": ("template", "Caption templates with placeholders."),
+}
+
+
 class ContentOpsGroup(TyperGroup):
-    """Turns library errors into ``Error:``/``Hint:`` lines and exit codes (DESIGN section 3)."""
+    """The root group: loads command groups lazily, and turns library errors into
+    ``Error:``/``Hint:`` lines and exit codes (DESIGN section 3)."""
+
+    _listing_only = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*GROUPS, *super().list_commands(ctx)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in GROUPS:
+            return super().get_command(ctx, cmd_name)
+        module, help_text = GROUPS[cmd_name]
+        if self._listing_only:  # the root's --help needs only the name and help of each group
+            return TyperGroup(name=cmd_name, help=help_text)
+        if cmd_name not in self.commands:
+            from importlib import import_module
+
+            group = typer.main.get_command(import_module(f"contentops.cli.{module}").app)
+            group.name, group.help = cmd_name, help_text
+            self.commands[cmd_name] = group
+        return self.commands[cmd_name]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing_only = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing_only = False
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # output piped into 'head' and the like: stop quietly
+            import os
+            import sys
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_ERROR)
         except (ContentOpsError, OSError) as exc:
             if (ctx.obj or {}).get("debug"):
                 raise
@@ -86,15 +132,8 @@ def root(
 
 
 def _register() -> None:
-    from . import bulk, cal, campaign, post, slot, tags, template, workspace_cmds
+    from . import workspace_cmds
 
-    app.add_typer(post.app, name="post", help="Add, edit, review and publish posts.")
-    app.add_typer(campaign.app, name="campaign", help="Campaigns: dates, hashtags and goals.")
-    app.add_typer(cal.app, name="cal", help="Calendar views: agenda, week and month.")
-    app.add_typer(slot.app, name="slot", help="Weekly posting slots and filling them with approved posts.")
-    app.add_typer(bulk.app, name="bulk", help="Change many posts at once: shift, status, hashtags.")
-    app.add_typer(tags.app, name="tags", help="Named hashtag sets.")
-    app.add_typer(template.app, name="template", help="Caption templates with placeholders.")
     workspace_cmds.register(app)
 
 

@@ -11,8 +11,8 @@ from .common import ByOpt, JsonOpt, console, day_arg, esc, now, print_json, stat
 if TYPE_CHECKING:
     from ..bulk import Selection
 
-app = typer.Typer(no_args_is_help=True)
-tag_app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, add_completion=False)
+tag_app = typer.Typer(no_args_is_help=True, add_completion=False)
 app.add_typer(tag_app, name="tag", help="Add or remove hashtags on many posts.")
 
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", "-c", help="Posts of this campaign.")]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, add_completion=False)
 
 MAX_PER_CELL = 4
 HOLIDAY_STYLE = "bold red"
@@ -222,8 +222,8 @@ def week(
     home_only: HomeOnlyOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """A 7-day grid (Monday to Sunday): holidays, key dates, and posts coloured by status with their
-    times in the display zones.
+    """A 7-day grid (Monday to Sunday): holidays, key dates, and posts coloured by status with
+    their times in the display zones.
 
     Example: [bold]contentops cal week 4/12 --zones Australia/Perth[/]
     """

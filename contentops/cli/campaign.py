@@ -8,7 +8,7 @@ import typer
 
 from .common import ByOpt, JsonOpt, console, esc, now, print_json, status_text, when_text, workspace
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, add_completion=False)
 
 
 def _goals(goals: dict[str, int]) -> str:

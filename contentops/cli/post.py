@@ -20,7 +20,7 @@ from .common import (
     workspace,
 )
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, add_completion=False)
 
 IdArg = Annotated[str, typer.Argument(help="Post id (from 'contentops post list').", show_default=False)]
 AtOpt = Annotated[

@@ -8,7 +8,7 @@ import typer
 
 from .common import ByOpt, JsonOpt, console, day_arg, esc, now, print_json, when_text, workspace
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, add_completion=False)
 
 
 def _days_text(days: list[str]) -> str:

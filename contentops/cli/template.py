@@ -8,7 +8,7 @@ import typer
 
 from .common import ByOpt, JsonOpt, console, esc, now, print_json, workspace
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, add_completion=False)
 
 NameArg = Annotated[str, typer.Argument(help="Name of the template, e.g. promo.", show_default=False)]
 
