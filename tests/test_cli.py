@@ -844,3 +844,16 @@ def test_python_m_help() -> None:
     for word in ("post", "campaign", "cal", "init", "demo", "history", "undo", "--workspace", "--debug"):
         assert word in result.stdout
     assert result.stderr == ""
+
+
+# -- narrow terminals ------------------------------------------------------------------------
+@pytest.mark.parametrize("columns", [60, 80, 160])
+def test_post_list_fits_the_terminal(ws: Workspace, columns: int) -> None:
+    add(ws, "A rather long title for a post about the festival", "--at", FUTURE, "-p", "event-recap")
+    add(ws, "Perth post", "--at", FUTURE, "--tz", "Australia/Perth")
+    out = invoke("--workspace", str(ws.root), "post", "list", env={"COLUMNS": str(columns)}).stdout
+    lines = out.splitlines()
+    assert all(len(line) <= columns for line in lines), out
+    assert ("Pillar" in out) == (columns >= 110)  # optional columns only where there is room
+    assert "Fri 04/12 18:00" in out and "Perth" in out  # a time in another zone is marked
+    assert "A rather long" in out  # the title keeps readable width

@@ -207,7 +207,7 @@ def test_dry_run_changes_nothing_and_plans_what_fill_does(ws: Workspace) -> None
     before = ws.calendar_db.read_bytes()
     plan = run_json(ws, "slot", "fill", "--dry-run")
     text = ok(ws, "slot", "fill", "--dry-run").stdout
-    assert "dry run" in text and "Queued 0" in text and "Thu 19 Nov 2026 19:30" in text
+    assert "dry run" in text and "Queued 0" in text and "Thu 19/11 19:30" in text
     assert ws.calendar_db.read_bytes() == before
     assert plan["dry_run"] is True and len(plan["filled"]) == 3
     applied = run_json(ws, "slot", "fill")

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .common import ByOpt, JsonOpt, console, day_arg, esc, now, print_json, status_text, when_text, workspace
+from .common import ByOpt, JsonOpt, console, day_arg, esc, now, print_json, short_when, status_text, workspace
 
 if TYPE_CHECKING:
     from ..bulk import Selection
@@ -46,7 +46,7 @@ def _selection(
 
 def _value(field: str, value: Any) -> str:
     if field == "at":
-        return when_text(value)
+        return short_when(value)
     if field == "status":
         return status_text(value)
     return esc(" ".join(value)) or "[dim]none[/]"
@@ -69,14 +69,10 @@ def _render(result: dict[str, Any], json_: bool) -> None:
             title=("Would change" if result["dry_run"] else "Changed") + f": {esc(result['operation'])}",
             title_justify="left",
         )
-        times = changed[0]["field"] == "at"
-        for col in ("ID", "Title", "Before", "", "After", "Status"):
-            t.add_column(
-                col,
-                overflow="fold",
-                justify="right" if col == "ID" else "left",
-                no_wrap=times and col in ("Before", "After"),
-            )
+        t.add_column("ID", justify="right", no_wrap=True)
+        t.add_column("Title", overflow="fold", ratio=1, min_width=14)
+        for col in ("Before", "", "After", "Status"):
+            t.add_column(col, overflow="fold", min_width=3 if not col else 9)
         for c in changed:
             status = status_text(c["status_after"])
             if c["status_after"] != c["status_before"] and c["field"] != "status":
@@ -86,8 +82,10 @@ def _render(result: dict[str, Any], json_: bool) -> None:
         out.print(t)
     if skipped:
         t = Table(header_style="bold", title="Skipped (left as they are)", title_justify="left")
-        for col in ("ID", "Title", "Status", "Why"):
-            t.add_column(col, overflow="fold", justify="right" if col == "ID" else "left")
+        t.add_column("ID", justify="right", no_wrap=True)
+        t.add_column("Title", overflow="fold", ratio=1, min_width=14)
+        t.add_column("Status", min_width=9)
+        t.add_column("Why", overflow="fold", ratio=1)
         for s in skipped:
             t.add_row(str(s["id"]), esc(s["title"]), status_text(s["status"]), esc(s["reason"]))
         out.print(t)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import ByOpt, JsonOpt, console, esc, now, print_json, status_text, when_text, workspace
+from .common import ByOpt, JsonOpt, console, esc, now, print_json, short_when, status_text, workspace
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
@@ -57,8 +57,13 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
         print_json(campaigns)
         return
     t = Table(header_style="bold")
-    for col in ("ID", "Name", "Start", "End", "Hashtags", "Goals", "Posts"):
-        t.add_column(col, overflow="fold")
+    t.add_column("ID", justify="right", no_wrap=True)
+    t.add_column("Name", overflow="fold", ratio=1, min_width=12)
+    for col in ("Start", "End"):
+        t.add_column(col, no_wrap=True)
+    t.add_column("Hashtags", overflow="fold", ratio=1)
+    t.add_column("Goals", overflow="fold", ratio=1)
+    t.add_column("Posts", justify="right", no_wrap=True)
     for c in campaigns:
         t.add_row(
             str(c["id"]),
@@ -99,8 +104,9 @@ def show(
     )
     if posts:
         t = Table(header_style="bold")
-        for col in ("ID", "When", "Status", "Title"):
-            t.add_column(col, overflow="fold")
+        for col in ("ID", "When", "Status"):
+            t.add_column(col, no_wrap=True, justify="right" if col == "ID" else "left")
+        t.add_column("Title", overflow="fold", ratio=1, min_width=16)
         for p in posts:
-            t.add_row(str(p["id"]), when_text(p["at"]), status_text(p["status"]), esc(p["title"]))
+            t.add_row(str(p["id"]), short_when(p["at"]), status_text(p["status"]), esc(p["title"]))
         out.print(t)

@@ -85,16 +85,11 @@ def day_arg(text: str | None, ws: Workspace) -> date | None:
     return None if text is None else parse_day(text, today(ws))
 
 
-_console: Console | None = None
-
-
 def console() -> Console:
-    global _console
-    if _console is None:
-        from rich.console import Console
+    """Standard output as Rich sees it now (width, NO_COLOR and terminal are read each time)."""
+    from rich.console import Console
 
-        _console = Console(highlight=False, emoji=False)
-    return _console
+    return Console(highlight=False, emoji=False)
 
 
 def err_console() -> Console:
@@ -120,6 +115,22 @@ def when_text(iso: str | None, with_zone: bool = True) -> str:
     if with_zone:
         text += f" [dim]{moment.strftime('%z')[:3]}:{moment.strftime('%z')[3:]}[/]"
     return text
+
+
+def short_when(iso: str | None, zone: str | None = None, home: str | None = None) -> str:
+    """``2026-12-04T18:00:00+11:00`` -> ``Fri 04/12 18:00`` for tables; the zone's city is added
+    when the time is in another zone than the home one (``Fri 04/12 18:00 Perth``)."""
+    if not iso:
+        return "[dim]unscheduled[/]"
+    text = datetime.fromisoformat(iso).strftime("%a %d/%m %H:%M")
+    if zone and home and zone != home:
+        text += f" [dim]{zone.rsplit('/', 1)[-1].replace('_', ' ')}[/]"
+    return text
+
+
+def wide() -> bool:
+    """Room for the optional columns of a table (narrow terminals get the essential ones)."""
+    return console().width >= 110
 
 
 def esc(text: Any) -> str:

@@ -15,8 +15,10 @@ from .common import (
     esc,
     now,
     print_json,
+    short_when,
     status_text,
     when_text,
+    wide,
     workspace,
 )
 
@@ -71,29 +73,24 @@ def _show(post: dict[str, Any]) -> None:
     console().print(t)
 
 
-def _table(posts: list[dict[str, Any]]) -> None:
+def _table(posts: list[dict[str, Any]], home: str) -> None:
     from rich.table import Table
 
-    t = Table(show_lines=False, header_style="bold")
-    t.add_column("ID", justify="right")
+    extra = wide()  # pillar, campaign and owner only where there is room; 'post show' has them all
+    t = Table(header_style="bold")
+    t.add_column("ID", justify="right", no_wrap=True)
     t.add_column("When", no_wrap=True)
-    t.add_column("Status")
-    t.add_column("Title", overflow="fold", ratio=1)
-    t.add_column("Pillar", overflow="fold")
-    t.add_column("Campaign", overflow="fold")
-    t.add_column("Owner", overflow="fold")
+    t.add_column("Status", no_wrap=True)
+    t.add_column("Title", overflow="fold", ratio=1, min_width=16)
+    for name in ("Pillar", "Campaign", "Owner") if extra else ():
+        t.add_column(name, overflow="fold")
     for p in posts:
-        t.add_row(
-            str(p["id"]),
-            when_text(p["at"]),
-            status_text(p["status"]),
-            esc(p["title"]),
-            esc(p["pillar"] or ""),
-            esc(p["campaign"] or ""),
-            esc(p["owner"] or ""),
-        )
+        cells = [str(p["id"]), short_when(p["at"], p["tz"], home), status_text(p["status"]), esc(p["title"])]
+        if extra:
+            cells += [esc(p["pillar"] or ""), esc(p["campaign"] or ""), esc(p["owner"] or "")]
+        t.add_row(*cells)
     console().print(t)
-    console().print(f"[dim]{len(posts)} post{'s' if len(posts) != 1 else ''}[/]")
+    console().print(f"[dim]{len(posts)} post{'s' if len(posts) != 1 else ''} (times in {home} unless marked)[/]")
 
 
 @app.command("add")
@@ -167,7 +164,10 @@ def list_(
     posts = list_posts(
         ws, start=day_arg(from_, ws), end=day_arg(to, ws), status=status, campaign=campaign, pillar=pillar
     )
-    print_json(posts) if json_ else _table(posts)
+    if json_:
+        print_json(posts)
+    else:
+        _table(posts, ws.config.zone)
 
 
 @app.command("show")
@@ -176,7 +176,10 @@ def show(ctx: typer.Context, post_id: IdArg, json_: JsonOpt = False) -> None:
     from ..calendar_ops import parse_post_id, show_post
 
     post = show_post(workspace(ctx), parse_post_id(post_id))
-    print_json(post) if json_ else _show(post)
+    if json_:
+        print_json(post)
+    else:
+        _show(post)
 
 
 @app.command("edit")

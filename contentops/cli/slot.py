@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import ByOpt, JsonOpt, console, day_arg, esc, now, print_json, when_text, workspace
+from .common import ByOpt, JsonOpt, console, day_arg, esc, now, print_json, short_when, when_text, workspace
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
@@ -80,7 +80,7 @@ def list_(
             _days_text(s["days"]),
             s["time"],
             esc(s["pillar"] or "any"),
-            "\n".join(when_text(o) for o in s["next"]),
+            "\n".join(short_when(o) for o in s["next"]),
         )
     console().print(t)
 
@@ -146,13 +146,13 @@ def _render_fill(plan: dict[str, Any]) -> None:
     if plan["filled"]:
         heading = "Plan (dry run, nothing changed)" if plan["dry_run"] else "Filled"
         t = Table(header_style="bold", title=f"{heading} - times in {plan['zone']}", title_justify="left")
-        t.add_column("Post", justify="right")
-        t.add_column("Title", overflow="fold", ratio=1)
+        t.add_column("Post", justify="right", no_wrap=True)
+        t.add_column("Title", overflow="fold", ratio=1, min_width=16)
         t.add_column("Pillar", overflow="fold")
-        t.add_column("Slot", justify="right")
+        t.add_column("Slot", justify="right", no_wrap=True)
         t.add_column("When", no_wrap=True)
         for a in plan["filled"]:
-            t.add_row(str(a["id"]), esc(a["title"]), esc(a["pillar"] or ""), str(a["slot"]), when_text(a["at"]))
+            t.add_row(str(a["id"]), esc(a["title"]), esc(a["pillar"] or ""), str(a["slot"]), short_when(a["at"]))
         out.print(t)
         n = len(plan["filled"])
         if plan["dry_run"]:

@@ -62,7 +62,10 @@ def show(ctx: typer.Context, name: NameArg, json_: JsonOpt = False) -> None:
     from ..reuse import show_tagset
 
     tagset = show_tagset(workspace(ctx), name)
-    print_json(tagset) if json_ else _table([tagset])
+    if json_:
+        print_json(tagset)
+    else:
+        _table([tagset])
 
 
 @app.command("rm")
