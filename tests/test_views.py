@@ -279,9 +279,8 @@ def test_configured_display_zones_are_the_default(ws: Workspace) -> None:
 # -- layout at 160 and 80 columns ------------------------------------------------------------
 @pytest.fixture
 def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An 80-column terminal (the CLI keeps one console per process, so start a new one)."""
+    """An 80-column terminal."""
     monkeypatch.setenv("COLUMNS", "80")
-    monkeypatch.setattr("contentops.cli.common._console", None)
 
 
 def test_wide_agenda_shows_each_zone_under_its_city(ws: Workspace) -> None:
