@@ -232,7 +232,9 @@ pillars = {_toml_list(DEFAULT_PILLARS)}
 regions = {_toml_list(DEFAULT_REGIONS)}
 
 [rules]
-# Posting rules used by the calendar checks.
+# Posting rules used by 'contentops cal check'. To change how a check counts, or turn it off:
+#   [rules.severity]
+#   missing-cover = "off"      # or "warning" / "error"
 {rules}
 
 [storage]
