@@ -232,10 +232,11 @@ pillars = {_toml_list(DEFAULT_PILLARS)}
 regions = {_toml_list(DEFAULT_REGIONS)}
 
 [rules]
-# Posting rules used by 'contentops cal check'. To change how a check counts, or turn it off:
-#   [rules.severity]
-#   missing-cover = "off"      # or "warning" / "error"
+# Posting rules used by 'contentops cal check'.
 {rules}
+# To change how a check counts, or turn it off, add below these rules:
+# [rules.severity]
+# missing-cover = "off"      # or "warning" / "error"
 
 [storage]
 # How long a command waits for another one to finish with the calendar, and how

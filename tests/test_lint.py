@@ -434,3 +434,15 @@ def test_cli_findings_are_sorted_by_time(ws: Workspace) -> None:
 def test_cli_bad_day_is_a_usage_error(ws: Workspace) -> None:
     result = cli(ws, "--from", "someday")
     assert result.exit_code == 2 and result.stderr.startswith("Error: ")
+
+
+def test_severity_example_in_new_settings_works_when_uncommented(ws: Workspace) -> None:
+    text = ws.config_path.read_text(encoding="utf-8")
+    assert "# [rules.severity]" in text and '# missing-cover = "off"' in text
+    ws.config_path.write_text(
+        text.replace("# [rules.severity]", "[rules.severity]").replace("# missing-cover", "missing-cover"),
+        encoding="utf-8",
+    )
+    again = find_workspace(ws.root)
+    assert severities(again)["missing-cover"] == "off"
+    assert again.config.rules["max_per_day"] == 3  # the rules above the example are still rules
