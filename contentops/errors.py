@@ -72,3 +72,7 @@ class CorruptStoreError(StoreError):
 
 class SchemaError(StoreError):
     """The database file was written by a newer contentops."""
+
+
+class MediaError(ContentOpsError):
+    """A media file that cannot be used (missing, not a video, truncated) or an ffmpeg run that failed."""

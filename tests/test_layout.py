@@ -43,6 +43,15 @@ def test_calendar_commands_do_not_import_heavy_libraries(ws, args: list[str]) ->
     assert not loaded & set(HEAVY), f"{args} imported {loaded & set(HEAVY)}"
 
 
+def test_clip_probe_does_not_import_heavy_libraries(tmp_path: Path) -> None:
+    from media_fixtures import make_video
+
+    video = make_video(tmp_path / "take.mp4", seconds=1.0, audio=False)
+    code, loaded = _loaded(["clip", "probe", str(video)], tmp_path)  # outside any workspace
+    assert code == 0
+    assert not loaded & set(HEAVY), f"clip probe imported {loaded & set(HEAVY)}"
+
+
 def test_root_help_lists_every_group_without_loading_them(ws) -> None:
     from contentops.cli.app import GROUPS
 
