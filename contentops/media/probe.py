@@ -2,9 +2,10 @@
 
 ``probe(path)`` returns a ``Probe``: duration, stored and displayed size, rotation, average frame rate,
 variable frame rate or not, codecs and audio streams. The bundled ffmpeg has no ffprobe, so it reads
-``ffmpeg -i FILE``'s description of the file, then decodes the first ``DECODE_CHECK_SECONDS`` of video
-through the ``vfrdet`` filter (variable frame rate, and proof that the video decodes) and, for longer
-files, one frame near the end (proof that the file is complete).
+``ffmpeg -i FILE``'s description of the file, then decodes the first frame (proof that the video decodes),
+reads the packet timestamps of the first ``DECODE_CHECK_SECONDS`` without decoding them (variable
+frame rate, and a file that stops early) and, for longer files, decodes one frame near the end (proof
+that the file is complete).
 
 Anything that is not a playable video is rejected with a ``MediaError`` whose message names the file and
 says what is wrong, before any work that writes files: a missing path, a folder, a device or pipe, an
@@ -22,13 +23,14 @@ from __future__ import annotations
 import re
 import stat
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from ..errors import MediaError
 from .ffmpeg import input_args, last_reason, run_ffmpeg
 
-DECODE_CHECK_SECONDS = 20.0  # decoded from the start to detect variable frame rate and damage
+DECODE_CHECK_SECONDS = 20.0  # packets read from the start to detect variable frame rate and damage
 PROBE_TIMEOUT = 120.0  # seconds for one ffmpeg step of a probe
 SNIFF_BYTES = 512
 
@@ -39,7 +41,8 @@ _MATRIX = re.compile(r"display ?matrix: rotation of (?P<deg>-?\d+(?:\.\d+)?) deg
 _ROTATE_TAG = re.compile(r"^\s+rotate\s*: (?P<deg>-?\d+(?:\.\d+)?)\s*$")
 _SIZE = re.compile(r"^(?P<w>\d+)x(?P<h>\d+)\b")
 _RATE = re.compile(r"^(?P<n>\d+(?:\.\d+)?)(?P<k>k?) (?P<unit>fps|tbr)\b")
-_VFRDET = re.compile(r"VFR:(?P<ratio>[\d.]+) \(\d+/\d+\) min: (?P<min>\d+) max: (?P<max>\d+) avg: (?P<avg>\d+)")
+_TIMEBASE = re.compile(r"^#tb 0: (?P<num>\d+)/(?P<den>\d+)", re.MULTILINE)
+_PACKET = re.compile(r"^\s*0,\s*-?\d+,\s*(?P<pts>-?\d+),\s*(?P<dur>-?\d+),", re.MULTILINE)
 _CHANNELS = {"mono": 1, "stereo": 2, "downmix": 2, "quad": 4, "hexagonal": 6, "octagonal": 8}
 _CONCAT = re.compile(rb"^(ffconcat\b|file\s+'|file\s+\S)")
 
@@ -253,39 +256,46 @@ def _quarter_turns(degrees: float) -> int:
 
 
 def _check_decoding(name: str, file: Path, index: int, duration: float, timeout: float) -> bool:
-    """Decode the start (and for long files one frame near the end); True if the frame rate varies."""
-    window = min(duration, DECODE_CHECK_SECONDS)
+    """Decode the first frame (and for long files one near the end), and read the packets of the first
+    ``DECODE_CHECK_SECONDS`` without decoding them; True if the frame rate varies."""
     stream = ["-map", f"0:{index}", "-an", "-sn", "-dn"]
-    result = run_ffmpeg(
-        ["-t", f"{window:.3f}", *input_args(file), *stream, "-vf", "vfrdet", "-f", "null", "-"],
+    damaged = "Re-export or copy the video again; check that it plays to the end in a video player."
+
+    def decodes(seek: list[str]) -> tuple[bool, str]:
+        result = run_ffmpeg([*seek, *input_args(file), *stream, "-frames:v", "1", "-f", "null", "-"],
+                            check=False, timeout=timeout)  # fmt: skip
+        return result.returncode == 0 and bool(int(result.stats.get("frame", "0") or 0)), result.log
+
+    first, log = decodes([])
+    if not first:
+        raise MediaError(f"{name} is damaged: cannot decode its first frame ({last_reason(log)})", hint=damaged)
+    window = min(duration, DECODE_CHECK_SECONDS)
+    # Packet timestamps, copied not decoded: cheap even for a 4K source.
+    scan = run_ffmpeg(
+        ["-t", f"{window:.3f}", *input_args(file), *stream, "-c", "copy", "-f", "framecrc", "pipe:2"],
         check=False,
         timeout=timeout,
     )
-    damaged = "Re-export or copy the video again; check that it plays to the end in a video player."
-    if result.returncode != 0 or not int(result.stats.get("frame", "0") or 0):
-        raise MediaError(f"{name} is damaged: cannot decode its first frame ({last_reason(result.log)})", hint=damaged)
-    decoded = result.out_seconds
-    if decoded + max(1.0, 0.1 * window) < window:
+    base = _TIMEBASE.search(scan.log)
+    stamps = sorted((int(m["pts"]), int(m["dur"])) for m in _PACKET.finditer(scan.log))
+    if scan.returncode != 0 or base is None or not stamps:
+        raise MediaError(f"{name} is damaged: its video cannot be read ({last_reason(scan.log)})", hint=damaged)
+    tick = int(base["num"]) / int(base["den"])
+    covered = (stamps[-1][0] + max(stamps[-1][1], 0) - stamps[0][0]) * tick
+    if covered + max(1.0, 0.1 * window) < window:
         raise MediaError(
-            f"{name} is truncated or damaged: its video stops at {decoded:.1f} s of {duration:.1f} s", hint=damaged
+            f"{name} is truncated or damaged: its video stops at {covered:.1f} s of {duration:.1f} s", hint=damaged
         )
-    if duration > window:
-        tail = run_ffmpeg(
-            ["-ss", f"{max(0.0, duration - 1.0):.3f}", *input_args(file), *stream, "-frames:v", "1", "-f", "null", "-"],
-            check=False,
-            timeout=timeout,
-        )
-        if tail.returncode != 0 or not int(tail.stats.get("frame", "0") or 0):
-            raise MediaError(f"{name} is truncated or damaged: its last second does not decode", hint=damaged)
-    return _is_vfr(result.log)
+    if duration > window and not decodes(["-ss", f"{max(0.0, duration - 1.0):.3f}"])[0]:
+        raise MediaError(f"{name} is truncated or damaged: its last second does not decode", hint=damaged)
+    return _is_vfr([pts for pts, _ in stamps])
 
 
-def _is_vfr(log: str) -> bool:
-    """``vfrdet`` counts frame-to-frame steps that differ (in ticks of the stream's time base). Steps
-    that differ by one tick are rounding (30 fps in Matroska's milliseconds: 33, 34, 33 ...), not VFR."""
-    found = list(_VFRDET.finditer(log))
-    if not found:  # every step was the same ("VFR:0.000000 (0/59)") or too few frames
+def _is_vfr(pts: list[int]) -> bool:
+    """Whether frame-to-frame steps (in ticks of the stream's time base) vary. Steps that differ by one
+    tick are rounding (30 fps in Matroska's milliseconds: 33, 34, 33 ...), not a variable rate."""
+    steps = [b - a for a, b in pairwise(pts) if b > a]
+    if len(steps) < 2:
         return False
-    last = found[-1]
-    steps = int(last["max"]) - int(last["min"])
-    return float(last["ratio"]) > 0 and steps > max(1, 0.02 * int(last["avg"]))
+    average = sum(steps) / len(steps)
+    return max(steps) - min(steps) > max(1, 0.02 * average)
