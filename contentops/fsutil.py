@@ -45,7 +45,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, before_replace=None) -> None:
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, default_file_mode())
         if before_replace is not None:
             before_replace()
         os.replace(tmp, path)
@@ -71,7 +71,8 @@ def stray_temp_files(path: Path) -> list[Path]:
         return []
 
 
-def _umask() -> int:
+def default_file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (``mkstemp`` gives 0600, unreadable to teammates)."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask

@@ -114,7 +114,6 @@ def run_ffmpeg(
     )
     log_lines: list[str] = []
     reader = threading.Thread(target=lambda: log_lines.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
-    reader.start()
     timed_out = threading.Event()
 
     def _stop() -> None:
@@ -124,7 +123,8 @@ def run_ffmpeg(
     timer = threading.Timer(timeout, _stop) if timeout is not None else None
     stats: dict[str, str] = {}
     block: dict[str, str] = {}
-    try:
+    try:  # from here on, whatever happens (even Ctrl-C this instant), the child is killed and reaped
+        reader.start()
         if timer:
             timer.start()
         assert proc.stdout is not None
@@ -142,7 +142,8 @@ def run_ffmpeg(
         if proc.poll() is None:
             proc.kill()
         proc.wait()
-        reader.join()
+        if reader.ident is not None:  # started
+            reader.join()
         for stream in (proc.stdout, proc.stderr):
             if stream:
                 stream.close()
