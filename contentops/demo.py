@@ -4,8 +4,10 @@ status, posting slots, key dates, a hashtag set and a caption template."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from .calendar_ops import add_campaign, add_post, transition
 from .errors import WorkspaceError
@@ -80,8 +82,53 @@ def post_slug(title: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())[:40]
 
 
-def build_demo(out: str | Path, *, now: datetime, force: bool = False):
-    """Create the demo workspace in ``out``; returns the Workspace.
+# A generated 'livestream' and the cuts made from it: (start, end, post number, caption, frame).
+RECORDING = "recordings/summer-sounds-livestream.mp4"
+RECORDING_SECONDS = 12
+CUTS = [
+    ("0:01", "0:04", 5, "Kia ora Tāmaki Makaurau! 🎉", "crop"),
+    ("0:05", "0:08", 6, "What it takes to run a festival stage", "blur"),
+    ("0:08.5", "0:11", 7, "", "fit"),
+]
+
+
+def _demo_video(ws: Any, titles: dict[int, str], now: datetime, step: Callable[[str], None]) -> None:
+    """Generate a sample recording, cut clips for three posts (attached to them), and a recap."""
+    from .media.batch import batch_cutlist
+    from .media.ffmpeg import output_arg, run_ffmpeg
+    from .media.recap import make_recap
+
+    recording = ws.root / RECORDING
+    recording.parent.mkdir(parents=True, exist_ok=True)
+    step("Generating a sample livestream recording")
+    run_ffmpeg([
+        "-f", "lavfi", "-i", f"testsrc2=size=1280x720:rate=30:duration={RECORDING_SECONDS}",
+        "-f", "lavfi", "-i", f"sine=frequency=330:sample_rate=48000:duration={RECORDING_SECONDS}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+        output_arg(recording),
+    ])  # fmt: skip
+    cutlist = recording.parent / "cutlist.csv"
+    lines = ["source,start,end,name,caption,frame,post"]
+    for start, end, post_id, caption, frame in CUTS:
+        lines.append(f'{recording.name},{start},{end},{post_slug(titles[post_id])},"{caption}",{frame},{post_id}')
+    cutlist.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    step(f"Cutting {len(CUTS)} clips into clips/ (clip batch)")
+    batch_cutlist(ws, cutlist, ws.root / "clips", now=now, actor="Jack")
+    step("Making a recap with a title card and -14 LUFS loudness (clip recap)")
+    rows = [(recording, start, end, caption or None) for start, end, _, caption, _ in CUTS]
+    make_recap(rows, ws.root / "clips" / "recap.mp4", title="Summer Sounds: day 1")
+
+
+def build_demo(
+    out: str | Path,
+    *,
+    now: datetime,
+    force: bool = False,
+    video: bool = True,
+    step: Callable[[str], None] = lambda message: None,
+):
+    """Create the demo workspace in ``out``; returns the Workspace. With ``video``, also cut clips
+    from a generated recording and make a recap (about 20 s); ``step`` hears what is being done.
 
     An existing folder is only replaced with ``force`` and only if an earlier demo made it.
     """
@@ -126,7 +173,8 @@ def build_demo(out: str | Path, *, now: datetime, force: bool = False):
     add_tagset(ws, TAGSET[0], TAGSET[1], now=now, actor="Priya")
     add_template(ws, *TEMPLATE, now=now, actor="Priya")
 
-    video_id = 7301234567890123000
+    titles: dict[int, str] = {}
+    reviews: list[tuple[int, str, str, datetime, datetime | None]] = []
     for offset, clock, title, pillar, owner, status, caption in POSTS:
         at = None
         planned = now - timedelta(days=3)
@@ -142,6 +190,12 @@ def build_demo(out: str | Path, *, now: datetime, force: bool = False):
             video=f"clips/{post_slug(title)}.mp4" if status in PATHS and status != "cancelled" else None,
             actor=owner,
         )  # fmt: skip
+        titles[post["id"]] = title
+        reviews.append((post["id"], status, owner, planned, at))
+    if video:  # clips first: a new clip sends an approved post back to review
+        _demo_video(ws, titles, now, step)
+    video_id = 7301234567890123000
+    for post_id, status, owner, planned, at in reviews:
         for action in PATHS.get(status, []):
             reviewer = "Priya" if action in ("approve", "request-changes") else owner
             note = "Open on the crowd shot, and add the NZ dates." if action == "request-changes" else None
@@ -151,5 +205,5 @@ def build_demo(out: str | Path, *, now: datetime, force: bool = False):
                 video_id += 1
                 url = f"https://www.tiktok.com/{HANDLE}/video/{video_id}"
                 when = min(now, at + timedelta(minutes=5))  # type: ignore[operator]
-            transition(ws, post["id"], action, now=when, by=reviewer, note=note, url=url)
+            transition(ws, post_id, action, now=when, by=reviewer, note=note, url=url)
     return ws

@@ -134,6 +134,17 @@ def test_demo_builds_workspace_and_shows_week(tmp_path: Path) -> None:
     assert {"published", "scheduled", "approved", "in-review", "draft", "idea"} <= statuses
     campaigns = json.loads(invoke("-w", str(root), "campaign", "list", "--json").stdout)
     assert len(campaigns) == 1 and campaigns[0]["posts"]["total"] == len(posts)
+    # Real clips cut from a generated recording, attached to their posts, and a recap.
+    from contentops.media.probe import probe
+
+    by_id = {p["id"]: p for p in posts}
+    for post_id in (5, 6, 7):
+        clip = probe(root / by_id[post_id]["video"])
+        assert (clip.display_width, clip.display_height, clip.fps) == (1080, 1920, 30.0) and clip.audio
+    assert by_id[5]["status"] == "scheduled"  # clips were cut before review, so approvals stand
+    recap = probe(root / "clips" / "recap.mp4")
+    assert (recap.display_width, recap.display_height) == (1080, 1920) and recap.duration > 8
+    assert "Making a recap" in result.stdout
 
 
 def test_demo_refuses_non_demo_folder_even_with_force(tmp_path: Path) -> None:
@@ -141,22 +152,22 @@ def test_demo_refuses_non_demo_folder_even_with_force(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "notes.txt").write_text("keep me")
     for extra in ([], ["--force"]):
-        result = invoke("demo", "--out", str(folder), *extra)
+        result = invoke("demo", "--no-video", "--out", str(folder), *extra)
         assert_error(result, 1, "not an empty folder")
         assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
         assert (folder / "notes.txt").read_text() == "keep me"
 
 
 def test_demo_force_rebuilds_only_a_demo(tmp_path: Path) -> None:
-    assert invoke("demo", "--out", "d").exit_code == 0
+    assert invoke("demo", "--no-video", "--out", "d").exit_code == 0
     root = tmp_path / "d"
     before = json.loads(invoke("-w", str(root), "post", "list", "--json").stdout)
     assert invoke("-w", str(root), "post", "rm", "1").exit_code == 0
     (root / "scratch.txt").write_text("x")
     # Without --force an earlier demo is kept.
-    assert_error(invoke("demo", "--out", "d"), 1, "--force")
+    assert_error(invoke("demo", "--no-video", "--out", "d"), 1, "--force")
     assert (root / "scratch.txt").exists()
-    result = invoke("demo", "--out", "d", "--force")
+    result = invoke("demo", "--no-video", "--out", "d", "--force")
     assert result.exit_code == 0, result.output
     assert not (root / "scratch.txt").exists()
     after = json.loads(invoke("-w", str(root), "post", "list", "--json").stdout)

@@ -37,13 +37,16 @@ DEMO_TRY = (
 def demo(
     out: Annotated[str, typer.Option("--out", help="Folder for the demo workspace.")] = "contentops-demo",
     force: Annotated[bool, typer.Option("--force", help="Rebuild an earlier demo in that folder.")] = False,
+    video: Annotated[
+        bool, typer.Option("--video/--no-video", help="Also cut clips from a generated recording and make a recap.")
+    ] = True,
 ) -> None:
     """Build a demo workspace (a sample ANZ campaign, a fortnight of posts) and show its week."""
     from ..demo import build_demo
     from . import cal
     from .common import now
 
-    ws = build_demo(out, now=now(), force=force)
+    ws = build_demo(out, now=now(), force=force, video=video, step=lambda m: console().print(f"[dim]{esc(m)}...[/]"))
     this_week = cal.today(ws)
     for week in (this_week, this_week + timedelta(days=7)):
         cal.render_week(ws, week, zones=[])  # the home zone only: two grids must fit a narrow terminal
