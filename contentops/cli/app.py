@@ -33,7 +33,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "bulk": ("bulk", "Change many posts at once: shift, status, hashtags."),
     "tags": ("tags", "Named hashtag sets."),
     "template": ("template", "Caption templates with placeholders."),
-    "clip": ("clip", "Cut 9:16 clips and recaps from recordings (probe now; cut, batch and recap next)."),
+    "clip": ("clip", "Video: probe sources, cut 9:16 clips with captions and logo, batch them, make recaps."),
 }
 
 

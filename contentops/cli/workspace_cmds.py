@@ -29,6 +29,7 @@ DEMO_TRY = (
     "contentops cal check                # what to fix before posting",
     "contentops slot fill --dry-run      # approved posts into free slots",
     "contentops cal export -o demo.ics   # for Google Calendar or Outlook",
+    "contentops clip probe clips/recap.mp4",
     'contentops post add "Encore" --at "sat 7pm" --tags summer --template recap',
     "contentops history && contentops undo",
 )
@@ -41,7 +42,8 @@ def demo(
         bool, typer.Option("--video/--no-video", help="Also cut clips from a generated recording and make a recap.")
     ] = True,
 ) -> None:
-    """Build a demo workspace (a sample ANZ campaign, a fortnight of posts) and show its week."""
+    """Build a demo workspace (a sample ANZ campaign, a fortnight of posts, clips and a recap cut from a
+    generated recording) and show its fortnight."""
     from ..demo import build_demo
     from . import cal
     from .common import now
