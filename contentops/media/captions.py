@@ -161,7 +161,7 @@ def _srt_time(seconds: float) -> str:
 
 
 @dataclass(frozen=True)
-class _Token:
+class Token:
     char: str
     ass: str  # the character as ASS text (escaped)
     font: int  # index into CaptionStyle.fonts
@@ -176,8 +176,8 @@ def _escape(char: str) -> str:
     return "\\N" if char == "\n" else char
 
 
-def _tokens(text: str, fonts: Sequence[Path]) -> list[_Token]:
-    tokens: list[_Token] = []
+def tokenize(text: str, fonts: Sequence[Path]) -> list[Token]:
+    tokens: list[Token] = []
     word = -1
     in_word = False
     for char in "\n".join(" ".join(line.split()) for line in text.strip().splitlines()):
@@ -192,12 +192,12 @@ def _tokens(text: str, fonts: Sequence[Path]) -> list[_Token]:
         else:
             covered = char if char != "\\" else "\u2060"
             font = next((i for i, path in enumerate(fonts) if has_glyph(path, covered)), 0)
-        tokens.append(_Token(char, _escape(char), font, None if space else word))
+        tokens.append(Token(char, _escape(char), font, None if space else word))
     return tokens
 
 
-def _lines(tokens: Sequence[_Token]) -> list[list[_Token]]:
-    lines: list[list[_Token]] = [[]]
+def split_lines(tokens: Sequence[Token]) -> list[list[Token]]:
+    lines: list[list[Token]] = [[]]
     for token in tokens:
         if token.char == "\n":
             lines.append([])
@@ -206,7 +206,7 @@ def _lines(tokens: Sequence[_Token]) -> list[list[_Token]]:
     return lines
 
 
-def _width(tokens: Sequence[_Token], fonts: Sequence[Path], size: int) -> float:
+def text_width(tokens: Sequence[Token], fonts: Sequence[Path], size: int) -> float:
     """Advance width in pixels, measured run by run with the font libass will use."""
     total = 0.0
     run: list[str] = []
@@ -219,8 +219,8 @@ def _width(tokens: Sequence[_Token], fonts: Sequence[Path], size: int) -> float:
     return total
 
 
-def _words(line: Sequence[_Token]) -> list[list[_Token]]:
-    words: list[list[_Token]] = []
+def split_words(line: Sequence[Token]) -> list[list[Token]]:
+    words: list[list[Token]] = []
     for token in line:
         if token.word is None:
             words.append([])
@@ -231,15 +231,15 @@ def _words(line: Sequence[_Token]) -> list[list[_Token]]:
     return [w for w in words if w]
 
 
-def _line_count(tokens: Sequence[_Token], fonts: Sequence[Path], size: int, room: float) -> int:
+def _line_count(tokens: Sequence[Token], fonts: Sequence[Path], size: int, room: float) -> int:
     """Lines libass makes by wrapping at spaces; raises ValueError when a single word is wider than ``room``."""
-    space = _width([_Token(" ", " ", 0, None)], fonts, size)
+    space = text_width([Token(" ", " ", 0, None)], fonts, size)
     count = 0
-    for line in _lines(tokens):
+    for line in split_lines(tokens):
         count += 1
         used = None
-        for word in _words(line):
-            width = _width(word, fonts, size)
+        for word in split_words(line):
+            width = text_width(word, fonts, size)
             if width > room:
                 raise ValueError("".join(t.char for t in word))
             if used is not None and used + space + width <= room:
@@ -252,10 +252,10 @@ def _line_count(tokens: Sequence[_Token], fonts: Sequence[Path], size: int, room
 
 def fit_size(text: str, style: CaptionStyle, width: int = 1080, height: int = 1920) -> int:
     """The largest size from ``style.size`` down to ``style.min_size`` at which ``text`` fits the safe zone."""
-    return _fit(_tokens(text, style.fonts), style, width, height)
+    return fit_tokens(tokenize(text, style.fonts), style, width, height)
 
 
-def _fit(tokens: Sequence[_Token], style: CaptionStyle, width: int, height: int) -> int:
+def fit_tokens(tokens: Sequence[Token], style: CaptionStyle, width: int, height: int) -> int:
     fonts = style.fonts
     zone, pad = style.safe_zone, style.outline
     # 2 % less room than libass has, so a rounding difference can only add a line here, never there.
@@ -288,7 +288,7 @@ def _ass_time(seconds: float) -> str:
     return f"{cs // 360_000}:{cs // 6000 % 60:02d}:{cs // 100 % 60:02d}.{cs % 100:02d}"
 
 
-def _text(tokens: Sequence[_Token], families: Sequence[str], colours: tuple[str, str], lit: int | None) -> str:
+def _text(tokens: Sequence[Token], families: Sequence[str], colours: tuple[str, str], lit: int | None) -> str:
     """ASS text with font switches for fallback runs and the highlight colour on word ``lit``."""
     out: list[str] = []
     font, colour = 0, colours[0]
@@ -305,7 +305,7 @@ def _text(tokens: Sequence[_Token], families: Sequence[str], colours: tuple[str,
     return "".join(out)
 
 
-def _word_times(tokens: Sequence[_Token], start: float, end: float) -> Iterator[tuple[int, float, float]]:
+def word_times(tokens: Sequence[Token], start: float, end: float) -> Iterator[tuple[int, float, float]]:
     """Each word's share of the cue, by its length; boundaries on centiseconds so events touch."""
     lengths: dict[int, int] = {}
     for token in tokens:
@@ -342,13 +342,13 @@ def build_ass(
     colours = (ass_colour(style.colour), ass_colour(style.highlight))
     events = []
     for cue in cues:
-        tokens = _tokens(cue.text, fonts)
-        size = _fit(tokens, style, width, height)
+        tokens = tokenize(cue.text, fonts)
+        size = fit_tokens(tokens, style, width, height)
         prefix = f"{{\\fs{size}}}" if size != style.size else ""
         if mode == "static":
             spans = [(None, cue.start, cue.end)]
         else:
-            spans = [(w, a, b) for w, a, b in _word_times(tokens, cue.start, cue.end) if b > a]
+            spans = [(w, a, b) for w, a, b in word_times(tokens, cue.start, cue.end) if b > a]
         for lit, a, b in spans:
             text = prefix + _text(tokens, families, colours, lit)
             events.append(f"Dialogue: 0,{_ass_time(a)},{_ass_time(b)},Caption,,0,0,0,,{text}")

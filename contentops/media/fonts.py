@@ -89,7 +89,7 @@ def has_glyph(path: Path, char: str) -> bool:
     return bytes(font.getmask(char)) != bytes(font.getmask("\ue000"))
 
 
-def _sfnt_tables(data: bytes) -> dict[bytes, int]:
+def sfnt_tables(data: bytes) -> dict[bytes, int]:
     start = struct.unpack(">I", data[12:16])[0] if data[:4] == b"ttcf" else 0  # first face of a collection
     count = struct.unpack(">H", data[start + 4 : start + 6])[0]
     tables = {}
@@ -105,7 +105,7 @@ def ass_em_ratio(path: Path) -> float:
     """Em size / ASS font size: libass (like VSFilter) sizes a font so usWinAscent + usWinDescent = the size."""
     data = path.read_bytes()
     try:
-        tables = _sfnt_tables(data)
+        tables = sfnt_tables(data)
         head, os2 = tables[b"head"], tables[b"OS/2"]
         units_per_em = struct.unpack(">H", data[head + 18 : head + 20])[0]
         win_ascent, win_descent = struct.unpack(">HH", data[os2 + 74 : os2 + 78])
