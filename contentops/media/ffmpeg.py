@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import MediaError
 
@@ -113,7 +114,7 @@ def run_ffmpeg(
         errors="replace",
     )
     log_lines: list[str] = []
-    reader = threading.Thread(target=lambda: log_lines.extend(proc.stderr), daemon=True)  # type: ignore[arg-type]
+    reader = threading.Thread(target=_drain, args=(proc.stderr, log_lines), daemon=True)
     timed_out = threading.Event()
 
     def _stop() -> None:
@@ -159,6 +160,16 @@ def run_ffmpeg(
             hint="Check that the input plays in a video player, and that the output folder is writable.",
         )
     return FfmpegResult(proc.returncode, log, stats)
+
+
+def _drain(stream: Any, sink: list[str]) -> None:
+    """Collect ffmpeg's log. When a stop (Ctrl-C, a terminated worker) closes the pipe under this thread,
+    end quietly: the caller reports the stop, not a traceback from here."""
+    try:
+        for line in stream:
+            sink.append(line)
+    except (OSError, ValueError):
+        pass
 
 
 def _seconds(microseconds: str | None) -> float:
