@@ -12,7 +12,10 @@ import typer
 from .common import JsonOpt, console, err_console, esc, print_json, state, workspace
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from ..media.batch import BatchReport
+    from ..media.job import Encoding
     from ..media.probe import Probe
     from ..media.render import RenderResult
     from ..workspace import Workspace
@@ -84,6 +87,27 @@ def probe(
         print_json(probe_json(info))
     else:
         _show(info)
+
+
+def _encoding(crf: int | None, preset: str | None) -> Encoding:
+    """The default encoding with the --crf/--preset given."""
+    from dataclasses import replace
+
+    from ..media.job import Encoding
+
+    default = Encoding()
+    return replace(default, crf=default.crf if crf is None else crf, preset=preset or default.preset)
+
+
+def _progress_bar(label: str = "{task.description}") -> Progress:
+    """A progress bar on stderr, shown only on a terminal (no bar, nor its blank line, in logs and pipes)."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    errors = err_console()
+    return Progress(
+        TextColumn(label), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+        console=errors, transient=True, disable=not errors.is_terminal,
+    )  # fmt: skip
 
 
 def _optional_workspace(ctx: typer.Context) -> Workspace | None:
@@ -164,29 +188,15 @@ def cut(
 
     Example: contentops clip cut talk.mov --start 1:15.5 --end 1:31 --caption "Kia ora Tāmaki"
     """
-    from dataclasses import replace
     from pathlib import Path
 
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
-
-    from ..media.job import Encoding
     from ..media.render import cut_clip
     from ..media.timecode import parse_timecode
 
     begin, finish = parse_timecode(start), parse_timecode(end)
-    encoding = Encoding()
-    encoding = replace(encoding, crf=encoding.crf if crf is None else crf, preset=preset or encoding.preset)
+    encoding = _encoding(crf, preset)
     ws = _optional_workspace(ctx)
-    out = err_console()
-    bar = Progress(
-        TextColumn("Cutting"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeRemainingColumn(),
-        console=out,
-        transient=True,
-        disable=not out.is_terminal,
-    )
+    bar = _progress_bar("Cutting")
     with bar:
         task = bar.add_task("cut", total=1.0)
         result = cut_clip(
@@ -249,21 +259,10 @@ def recap(
     """
     from pathlib import Path
 
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
     from ..media.recap import recap_cutlist, recap_json
 
     ws = _optional_workspace(ctx)
-    errors = err_console()
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-        disable=not errors.is_terminal,  # no bar (nor its blank line) in logs and pipes
-    )
+    bar = _progress_bar()
     with bar:
         task = bar.add_task("Reading the cut list", total=1.0)
         result = recap_cutlist(
@@ -342,28 +341,16 @@ def batch(
 
     Example: contentops clip batch launch-cuts.csv --out clips/ --jobs 2
     """
-    from dataclasses import replace
     from pathlib import Path
 
-    from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import TaskID
 
     from ..media.batch import BatchEvent, batch_cutlist
-    from ..media.job import Encoding
     from .common import now
 
-    encoding = Encoding()
-    encoding = replace(encoding, crf=encoding.crf if crf is None else crf, preset=preset or encoding.preset)
+    encoding = _encoding(crf, preset)
     ws = _optional_workspace(ctx)
-    errors = err_console()
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-        disable=not errors.is_terminal,  # no bar (nor its blank line) in logs and pipes
-    )
+    bar = _progress_bar()
     overall = bar.add_task("Clips", total=None)
     clips: dict[int, TaskID] = {}
 
