@@ -111,9 +111,6 @@ class View:
         for key, doc in self.db.storage.read().get(table, {}).items():
             yield int(key), doc
 
-    def search(self, table: str, cond: Any) -> list[Doc]:
-        return [_public(d) for d in self.db.table(table).search(cond)]  # type: ignore[misc]
-
     def find(self, table: str, predicate: Callable[[Doc], bool]) -> list[Doc]:
         return [p for p in self.all(table) if predicate(p)]
 
@@ -132,7 +129,6 @@ class Transaction(View):
         self.changes: dict[tuple[str, int], dict[str, Any]] = {}
         self.undo_of: int | None = None
         self.now: datetime | None = None
-        self.on_commit: list[Callable[[], None]] = []
         self._checked_tables: set[str] = set()
 
     def _record(self, table: str, doc_id: int, before: Doc | None, after: Doc | None) -> None:
@@ -348,8 +344,6 @@ class Store:
             yield tx
             if tx.effective_changes():
                 self._commit(tx)
-                for callback in tx.on_commit:
-                    callback()
 
     def _commit(self, tx: Transaction) -> None:
         clock = datetime.now(UTC)

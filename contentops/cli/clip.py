@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
+# Options shared by cut and batch.
+CaptionStyleOpt = Annotated[str, typer.Option("--caption-style", help="static, or words: highlight word by word.")]
+LogoOpt = Annotated[bool, typer.Option("--logo/--no-logo", help="Put the brand kit's logo in its corner.")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="ffmpeg (fast) or moviepy (reference).")]
+CrfOpt = Annotated[int | None, typer.Option("--crf", help="x264 quality, 0-51, lower is better (default 20).")]
+PresetOpt = Annotated[str | None, typer.Option("--preset", help="x264 preset, ultrafast..veryslow (default veryfast).")]
+
 
 @app.callback()
 def clip() -> None:
@@ -166,15 +173,11 @@ def cut(
     srt: Annotated[
         str | None, typer.Option("--srt", help="Timed captions: an SRT file timed against the source.")
     ] = None,
-    caption_style: Annotated[
-        str, typer.Option("--caption-style", help="static, or words: highlight word by word.")
-    ] = "static",
-    logo: Annotated[bool, typer.Option("--logo/--no-logo", help="Put the brand kit's logo in its corner.")] = True,
-    engine: Annotated[str, typer.Option("--engine", help="ffmpeg (fast) or moviepy (reference).")] = "ffmpeg",
-    crf: Annotated[int | None, typer.Option("--crf", help="x264 quality, 0-51, lower is better (default 20).")] = None,
-    preset: Annotated[
-        str | None, typer.Option("--preset", help="x264 preset, ultrafast..veryslow (default veryfast).")
-    ] = None,
+    caption_style: CaptionStyleOpt = "static",
+    logo: LogoOpt = True,
+    engine: EngineOpt = "ffmpeg",
+    crf: CrfOpt = None,
+    preset: PresetOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the output if it exists.")] = False,
     json_: JsonOpt = False,
 ) -> None:
@@ -319,15 +322,11 @@ def batch(
         typer.Option("--jobs", "-j", help="Clips rendered at once (default: 2, or 1 on a one-core machine).", min=1),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Render every row again, even if up to date.")] = False,
-    caption_style: Annotated[
-        str, typer.Option("--caption-style", help="static, or words: highlight word by word.")
-    ] = "static",
-    logo: Annotated[bool, typer.Option("--logo/--no-logo", help="Put the brand kit's logo in its corner.")] = True,
-    engine: Annotated[str, typer.Option("--engine", help="ffmpeg (fast) or moviepy (reference).")] = "ffmpeg",
-    crf: Annotated[int | None, typer.Option("--crf", help="x264 quality, 0-51, lower is better (default 20).")] = None,
-    preset: Annotated[
-        str | None, typer.Option("--preset", help="x264 preset, ultrafast..veryslow (default veryfast).")
-    ] = None,
+    caption_style: CaptionStyleOpt = "static",
+    logo: LogoOpt = True,
+    engine: EngineOpt = "ffmpeg",
+    crf: CrfOpt = None,
+    preset: PresetOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Cut every row of a cut list into a 9:16 clip, several at once.
