@@ -1,23 +1,18 @@
-"""The brand kit: ``assets/brand.toml`` of a workspace.
+"""The brand kit: ``assets/brand.toml`` of a workspace, over the packaged default kit.
 
-``[language]`` (``load_language``)::
+The packaged kit (``contentops/data/brand.toml``, with its ``logo.png``) documents every key; a new
+workspace gets a copy. A workspace's kit may leave keys out: each comes from the packaged kit, except
+``logo.file`` (a workspace shows its own logo or none). Outside a workspace the packaged kit is used as it
+is. ``load_brand`` reads and checks the kit (the first mistake is an error naming the key);
+``brand_problems`` lists every mistake, for ``brand check``, including unknown keys (typos).
 
-    [language]
-    banned_words = ["cheap", "guaranteed"]   # whole words, any case
-    [language.terms]                          # wrong spelling -> right spelling, exact case
-    "Tiktok" = "TikTok"
-
-A workspace without ``brand.toml`` (or without ``[language]``) has no banned words and no terms.
-
-The look of video (``load_video_kit``): ``[colours]`` primary/secondary/background/text (``#RRGGBB``),
-``[fonts]`` caption (a file in ``assets/fonts/``), ``[logo]`` file/corner/scale/margin and ``[safe_zone]``
-top/bottom/left/right (pixels of a 1080x1920 frame). Every key the workspace does not set comes from the
-packaged default kit (``contentops/data/brand.toml``), except the logo: a workspace shows its own logo
-or none. Outside a workspace the packaged kit is used as it is, with its own logo.
+``[language]`` is read on its own by ``load_language``: calendar checks need the words, not the fonts.
+Nothing here reads images or fonts (that is ``contentops.media.kit``), so this module stays light.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -27,13 +22,28 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import WorkspaceError
-from .workspace import Workspace
+from .errors import ContentOpsError, WorkspaceError
+from .workspace import Workspace, _toml_str, validate_handle
 
 BRAND_FILE = "brand.toml"
-COLOUR_KEYS = ("primary", "secondary", "background", "text")
+LOGO_FILE = "logo.png"
+FRAME = (1080, 1920)  # the frame the kit's pixel sizes are for
+COLOUR_KEYS = ("primary", "secondary", "accent", "text", "background")
+FONT_KEYS = ("heading", "body")
 SAFE_ZONE_KEYS = ("top", "bottom", "left", "right")
+CORNERS: tuple[str, ...] = ("top-left", "top-right", "bottom-left", "bottom-right")
+CAPTION_KEYS = ("size", "stroke", "colour", "stroke_colour", "highlight")
+SCHEMA: dict[str, tuple[str, ...]] = {
+    "": ("name", "handle", "colours", "fonts", "logo", "safe_zone", "captions", "language"),
+    "colours": COLOUR_KEYS,
+    "fonts": FONT_KEYS,
+    "logo": ("file", "corner", "scale", "margin"),
+    "safe_zone": SAFE_ZONE_KEYS,
+    "captions": CAPTION_KEYS,
+    "language": ("banned_words", "terms"),
+}
 MAX_LOGO_SCALE = 0.5
+MIN_ROOM = 240  # pixels the safe zone must leave free across and down a 1080x1920 frame
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
@@ -45,8 +55,75 @@ class Language:
     terms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a brand kit: the key (``colours.accent``), what is wrong and how to fix it."""
+
+    key: str
+    message: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
+
+@dataclass(frozen=True)
+class BrandKit:
+    """The brand's look. Sizes are pixels of a 1080x1920 frame; fonts None = the built-in Noto Sans."""
+
+    name: str
+    handle: str  # "" = no handle on covers
+    colours: Mapping[str, str]  # COLOUR_KEYS -> "#RRGGBB"
+    heading_font: Path | None
+    body_font: Path | None
+    logo: Path | None
+    logo_corner: str
+    logo_scale: float  # logo width / frame width
+    logo_margin: int
+    safe_zone: Mapping[str, int]  # SAFE_ZONE_KEYS -> pixels
+    caption_size: int
+    caption_stroke: int
+    caption_colour: str
+    caption_stroke_colour: str
+    caption_highlight: str
+    source: Path  # the brand.toml read (the packaged one outside a workspace)
+    packaged: bool  # True outside a workspace
+
+    def to_json(self) -> dict[str, Any]:
+        def path(p: Path | None) -> str | None:
+            return None if p is None else str(p)
+
+        return {
+            "source": str(self.source),
+            "packaged": self.packaged,
+            "name": self.name,
+            "handle": self.handle,
+            "colours": dict(self.colours),
+            "fonts": {"heading": path(self.heading_font), "body": path(self.body_font)},
+            "logo": {
+                "file": path(self.logo),
+                "corner": self.logo_corner,
+                "scale": self.logo_scale,
+                "margin": self.logo_margin,
+            },
+            "safe_zone": dict(self.safe_zone),
+            "captions": {
+                "size": self.caption_size,
+                "stroke": self.caption_stroke,
+                "colour": self.caption_colour,
+                "stroke_colour": self.caption_stroke_colour,
+                "highlight": self.caption_highlight,
+            },
+        }
+
+
 def brand_path(ws: Workspace) -> Path:
     return ws.assets_dir / BRAND_FILE
+
+
+def default_kit_dir() -> Path:
+    """The folder of the packaged default kit (``brand.toml`` and ``logo.png``)."""
+    return Path(str(files("contentops").joinpath("data")))
 
 
 def _brand_error(path: Path, message: str, hint: str | None = None) -> WorkspaceError:
@@ -63,6 +140,196 @@ def read_brand(path: Path) -> dict[str, Any]:
         raise _brand_error(path, f"not valid TOML: {exc}") from None
 
 
+def kit_template(name: str, handle: str) -> str:
+    """The packaged kit's text with the brand's name and handle: a new workspace's ``assets/brand.toml``."""
+    text = (default_kit_dir() / BRAND_FILE).read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^name = ".*"', lambda _: f"name = {_toml_str(name)}", text, count=1)
+    return re.sub(r'(?m)^handle = ""', lambda _: f"handle = {_toml_str(handle)}", text, count=1)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads keys of one merged kit, noting every problem and falling back to the packaged value."""
+
+    def __init__(self, data: dict[str, Any], defaults: dict[str, Any]) -> None:
+        self.data = data
+        self.defaults = defaults
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(key, message, hint))
+
+    def value(self, table: str, key: str) -> Any:
+        source = self.data.get(table, {}) if table else self.data
+        return source.get(key, self.default(table, key))
+
+    def default(self, table: str, key: str) -> Any:
+        return (self.defaults.get(table, {}) if table else self.defaults).get(key)
+
+    @staticmethod
+    def label(table: str, key: str) -> str:
+        return f"{table}.{key}" if table else key
+
+    def text(self, table: str, key: str, hint: str) -> str:
+        value = self.value(table, key)
+        if not isinstance(value, str):
+            self.problem(self.label(table, key), f"must be text, not {value!r}", hint)
+            return str(self.default(table, key) or "")
+        return value.strip()
+
+    def colour(self, table: str, key: str) -> str:
+        value = self.value(table, key)
+        if not isinstance(value, str) or not _HEX_COLOUR.fullmatch(value.strip()):
+            self.problem(
+                self.label(table, key),
+                f"{value!r} is not a colour",
+                'write colours as "#RRGGBB", e.g. "#FE2C55"',
+            )
+            value = self.default(table, key)
+        return value.strip().upper()
+
+    def number(self, table: str, key: str, low: float, high: float) -> float:
+        value = self.value(table, key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            self.problem(
+                self.label(table, key),
+                f"must be a number from {low:g} to {high:g}, not {value!r}",
+                f"e.g. {key} = {self.default(table, key)!r}",
+            )
+            return float(self.default(table, key))
+        return float(value)
+
+    def choice(self, table: str, key: str, choices: tuple[str, ...]) -> str:
+        value = self.value(table, key)
+        if value not in choices:
+            self.problem(self.label(table, key), f"{value!r} is not one of: {', '.join(choices)}", f"e.g. {key} = "
+                         f'"{self.default(table, key)}"')  # fmt: skip
+            return str(self.default(table, key))
+        return str(value)
+
+
+def _merge(data: dict[str, Any], defaults: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """``data`` over ``defaults`` table by table; a table that is not a table is a problem and is ignored."""
+    merged: dict[str, Any] = {k: v for k, v in data.items() if k not in SCHEMA}
+    for table in SCHEMA:
+        if not table:
+            continue
+        own = data.get(table, {})
+        if not isinstance(own, dict):
+            problems.append(Problem(table, f"[{table}] must be a table", f"write it as a [{table}] section"))
+            own = {}
+        merged[table] = {**defaults.get(table, {}), **own}
+        if table == "logo" and "file" not in own:
+            merged[table]["file"] = ""  # a workspace shows its own logo or none
+    return merged
+
+
+def _unknown_keys(data: dict[str, Any]) -> list[Problem]:
+    found = []
+    for table, keys in SCHEMA.items():
+        section = data.get(table, {}) if table else data
+        if not isinstance(section, dict):
+            continue
+        for key in section:
+            if key in keys:
+                continue
+            label = f"{table}.{key}" if table else key
+            close = difflib.get_close_matches(key, keys, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known keys here: {', '.join(keys)}"
+            found.append(Problem(label, "is not a brand kit key (it is ignored)", hint))
+    return found
+
+
+def _parse(ws: Workspace | None) -> tuple[BrandKit, list[Problem]]:
+    base = default_kit_dir()
+    defaults = read_brand(base / BRAND_FILE)
+    if ws is None:
+        path, folder, data = base / BRAND_FILE, base, defaults
+    else:
+        path, folder = brand_path(ws), ws.assets_dir
+        data = read_brand(path)
+    problems: list[Problem] = []
+    merged = _merge(data, defaults, problems) if ws is not None else defaults
+    r = _Reader(merged, defaults)
+    name = r.text("", "name", 'e.g. name = "Brand ANZ"')
+    handle = r.text("", "handle", 'e.g. handle = "@brand.anz"')
+    if handle:
+        try:
+            handle = validate_handle(handle)
+        except ContentOpsError as exc:
+            r.problem("handle", exc.message, exc.hint or "")
+            handle = ""
+    elif ws is not None:
+        handle = ws.config.handle
+    colours = {key: r.colour("colours", key) for key in COLOUR_KEYS}
+    fonts = {}
+    for key in FONT_KEYS:
+        value = r.text("fonts", key, f'a file name in {folder / "fonts"}, e.g. {key} = "Brand-Bold.ttf"')
+        fonts[key] = folder / "fonts" / value if value else None
+    logo_file = r.text("logo", "file", 'a file name relative to the brand kit, e.g. file = "logo.png"')
+    zone = {key: int(r.number("safe_zone", key, 0, 900)) for key in SAFE_ZONE_KEYS}
+    if FRAME[0] - zone["left"] - zone["right"] < MIN_ROOM or FRAME[1] - zone["top"] - zone["bottom"] < MIN_ROOM:
+        r.problem(
+            "safe_zone",
+            f"the margins leave {FRAME[0] - zone['left'] - zone['right']}x{FRAME[1] - zone['top'] - zone['bottom']}"
+            f" px of a 1080x1920 frame for text; at least {MIN_ROOM}x{MIN_ROOM} is needed",
+            "lower the margins (the defaults are top 250, bottom 500, left 120, right 180)",
+        )
+        zone = {key: int(defaults["safe_zone"][key]) for key in SAFE_ZONE_KEYS}
+    kit = BrandKit(
+        name=name,
+        handle=handle,
+        colours=MappingProxyType(colours),
+        heading_font=fonts["heading"],
+        body_font=fonts["body"],
+        logo=folder / logo_file if logo_file else None,
+        logo_corner=r.choice("logo", "corner", CORNERS),
+        logo_scale=r.number("logo", "scale", 0.01, MAX_LOGO_SCALE),
+        logo_margin=int(r.number("logo", "margin", 0, 500)),
+        safe_zone=MappingProxyType(zone),
+        caption_size=int(r.number("captions", "size", 20, 200)),
+        caption_stroke=int(r.number("captions", "stroke", 0, 20)),
+        caption_colour=r.colour("captions", "colour"),
+        caption_stroke_colour=r.colour("captions", "stroke_colour"),
+        caption_highlight=r.colour("captions", "highlight"),
+        source=path,
+        packaged=ws is None,
+    )
+    return kit, problems + r.problems
+
+
+def load_brand(ws: Workspace | None) -> BrandKit:
+    """The brand kit of ``ws`` (the packaged kit when None); a mistake is a ``WorkspaceError`` naming its key.
+
+    Font and logo files are not opened here: a missing one is reported where it is used, and by
+    ``brand check``."""
+    kit, problems = _parse(ws)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more: run 'contentops brand check')" if len(problems) > 1 else ""
+        raise _brand_error(kit.source, f"{first}{more}", first.hint)
+    return kit
+
+
+def brand_problems(ws: Workspace | None) -> tuple[BrandKit, list[Problem]]:
+    """The kit (mistaken keys replaced by the packaged values) and every mistake in its file, unknown keys and
+    ``[language]`` included. The files it names are checked by ``contentops.media.kit.file_problems``."""
+    kit, problems = _parse(ws)
+    if ws is not None:
+        data = read_brand(brand_path(ws))
+        problems = _unknown_keys(data) + problems
+        try:
+            load_language(ws)
+        except WorkspaceError as exc:
+            problems.append(Problem("language", exc.message.split(": ", 1)[-1], exc.hint or ""))
+    return kit, problems
+
+
+# --- language --------------------------------------------------------------------------------------
+
+
 def _table(path: Path, data: dict[str, Any], key: str, label: str) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
@@ -71,7 +338,7 @@ def _table(path: Path, data: dict[str, Any], key: str, label: str) -> dict[str, 
 
 
 def load_language(ws: Workspace) -> Language:
-    """Read and check ``[language]`` of the workspace's brand kit."""
+    """Read and check ``[language]`` of the workspace's brand kit (none: no banned words, no terms)."""
     path = brand_path(ws)
     language = _table(path, read_brand(path), "language", "language")
     banned = language.get("banned_words", [])
@@ -96,81 +363,4 @@ def load_language(ws: Workspace) -> Language:
     return Language(
         banned_words=tuple(w.strip() for w in banned),
         terms=MappingProxyType({w.strip(): r.strip() for w, r in terms.items()}),
-    )
-
-
-@dataclass(frozen=True)
-class VideoKit:
-    """The brand's look on video. Sizes are pixels of a 1080x1920 frame."""
-
-    colours: Mapping[str, str]  # primary, secondary, background, text: "#RRGGBB"
-    caption_font: str  # a file name in assets/fonts/; "" = the only font there, else the default font
-    logo: Path | None  # None = no logo
-    logo_corner: str
-    logo_scale: float  # logo width / frame width
-    logo_margin: int
-    safe_zone: Mapping[str, int]  # top, bottom, left, right
-    assets_dir: Path | None  # the workspace's assets folder (brand fonts); None for the packaged kit
-
-
-def default_kit_dir() -> Path:
-    """The folder of the packaged default kit (``brand.toml`` and ``logo.png``)."""
-    return Path(str(files("contentops").joinpath("data")))
-
-
-def load_video_kit(ws: Workspace | None) -> VideoKit:
-    """The video kit of ``ws``'s brand kit over the packaged defaults, or the packaged kit (``ws`` None)."""
-    base = default_kit_dir()
-    kit = _read_video_kit(base / BRAND_FILE, read_brand(base / BRAND_FILE), base, None)
-    if ws is None:
-        return kit
-    path = brand_path(ws)
-    return _read_video_kit(path, read_brand(path), ws.assets_dir, kit)
-
-
-def _number(path: Path, table: dict[str, Any], key: str, label: str, default: float, low: float, high: float) -> float:
-    value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise _brand_error(path, f"{label}.{key} must be a number from {low:g} to {high:g}, not {value!r}")
-    return value
-
-
-def _read_video_kit(path: Path, data: dict[str, Any], base: Path, defaults: VideoKit | None) -> VideoKit:
-    colours_table = _table(path, data, "colours", "colours")
-    colours = {}
-    for key in COLOUR_KEYS:
-        value = colours_table.get(key, defaults.colours[key] if defaults else None)
-        if not isinstance(value, str) or not _HEX_COLOUR.fullmatch(value.strip()):
-            raise _brand_error(path, f'colours.{key} must be a colour like "#FE2C55", not {value!r}')
-        colours[key] = value.strip().upper()
-    font = _table(path, data, "fonts", "fonts").get("caption", defaults.caption_font if defaults else "")
-    if not isinstance(font, str):
-        raise _brand_error(
-            path, "fonts.caption must be a font file name in assets/fonts/", hint='e.g. caption = "Brand.ttf"'
-        )
-    logo_table = _table(path, data, "logo", "logo")
-    logo_file = logo_table.get("file", "")
-    if not isinstance(logo_file, str):
-        raise _brand_error(path, "logo.file must be a file name", hint=f'e.g. file = "logo.png" (in {base})')
-    from .media.job import CORNERS
-
-    corner = logo_table.get("corner", defaults.logo_corner if defaults else "top-right")
-    if corner not in CORNERS:
-        raise _brand_error(path, f"logo.corner {corner!r} is not a corner", hint=f"use one of: {', '.join(CORNERS)}")
-    scale = _number(path, logo_table, "scale", "logo", defaults.logo_scale if defaults else 0.18, 0.01, MAX_LOGO_SCALE)
-    margin = _number(path, logo_table, "margin", "logo", defaults.logo_margin if defaults else 40, 0, 500)
-    zone_table = _table(path, data, "safe_zone", "safe_zone")
-    zone = {
-        key: int(_number(path, zone_table, key, "safe_zone", defaults.safe_zone[key] if defaults else 0, 0, 900))
-        for key in SAFE_ZONE_KEYS
-    }
-    return VideoKit(
-        colours=MappingProxyType(colours),
-        caption_font=font.strip(),
-        logo=base / logo_file.strip() if logo_file.strip() else None,
-        logo_corner=corner,
-        logo_scale=float(scale),
-        logo_margin=int(margin),
-        safe_zone=MappingProxyType(zone),
-        assets_dir=base if defaults is not None else None,
     )

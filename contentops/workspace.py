@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError, WorkspaceError
-from .fsutil import atomic_write_text
+from .fsutil import atomic_write_bytes, atomic_write_text
 from .timeutil import get_zone
 
 CONFIG_NAME = "contentops.toml"
@@ -245,31 +245,6 @@ regions = {_toml_list(DEFAULT_REGIONS)}
 """
 
 
-BRAND_TEMPLATE = """# Brand kit. Paths are relative to this folder.
-name = {name}
-
-[colours]
-primary = "#FE2C55"
-secondary = "#25F4EE"
-background = "#000000"
-text = "#FFFFFF"
-
-[fonts]
-# A font file in assets/fonts/ (keep its licence next to it); empty uses the packaged default.
-caption = ""
-
-[logo]
-# e.g. "logo.png" (a PNG with transparency works best)
-file = ""
-
-[language]
-# Words that must not appear in captions, and preferred spellings of brand terms.
-banned_words = []
-[language.terms]
-"Tiktok" = "TikTok"
-"""
-
-
 def init_workspace(
     directory: str | os.PathLike[str],
     *,
@@ -291,9 +266,14 @@ def init_workspace(
     root.mkdir(parents=True, exist_ok=True)
     (root / "calendar").mkdir(exist_ok=True)
     (root / "assets").mkdir(exist_ok=True)
-    brand = root / "assets" / "brand.toml"
-    if not brand.exists():
-        atomic_write_text(brand, BRAND_TEMPLATE.format(name=_toml_str(name or handle)))
+    from .brand import BRAND_FILE, LOGO_FILE, default_kit_dir, kit_template
+
+    brand = root / "assets" / BRAND_FILE
+    if not brand.exists():  # a complete kit to make their own: the packaged one, with its logo
+        atomic_write_text(brand, kit_template(name or handle, handle))
+        logo = root / "assets" / LOGO_FILE
+        if not logo.exists():
+            atomic_write_bytes(logo, (default_kit_dir() / LOGO_FILE).read_bytes())
     # Written last: a folder is a workspace only once everything else is in place.
     atomic_write_text(root / CONFIG_NAME, config_text(handle, zone, name))
     return Workspace(root.resolve(), load_config(root / CONFIG_NAME))

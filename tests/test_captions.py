@@ -12,7 +12,7 @@ import pytest
 
 from contentops.errors import NotFoundError, UsageError
 from contentops.media.captions import CaptionStyle, Cue, SafeZone, ass_colour, build_ass, fit_size, parse_srt
-from contentops.media.fonts import brand_font, default_font, emoji_font, font_dir_for, font_family
+from contentops.media.fonts import default_font, emoji_font, font_dir_for, font_family
 
 GOOD_SRT = """\ufeff1
 00:00:00,000 --> 00:00:01,500
@@ -172,24 +172,12 @@ def test_default_fonts_are_packaged_with_their_licence() -> None:
     assert any("SIL Open Font License" in p.read_text() for p in dist.glob("manimgx_fonts-*.dist-info/licenses/*"))
 
 
-def test_brand_font_from_assets(tmp_path: Path) -> None:
-    assets = tmp_path / "assets"
-    assert brand_font(assets) is None
-    (assets / "fonts").mkdir(parents=True)
-    (assets / "fonts" / "OFL.txt").write_text("licence")
-    brand = assets / "fonts" / "Brand.ttf"
+def test_font_dir_for_a_brand_font(tmp_path: Path) -> None:
+    brand = tmp_path / "Brand.ttf"
     shutil.copyfile(emoji_font(), brand)
-    assert brand_font(assets) == brand
     folder = font_dir_for(brand)
     assert sorted(font_family(p) for p in folder.iterdir()) == ["Noto Emoji", "Noto Emoji", "Noto Sans"]
     assert font_dir_for(brand) == folder  # built once
-    shutil.copyfile(emoji_font(), assets / "fonts" / "Other.otf")
-    with pytest.raises(UsageError, match="holds 2 fonts") as exc:
-        brand_font(assets)
-    assert 'caption = "Brand.ttf"' in (exc.value.hint or "")
-    assert brand_font(assets, "Other.otf") == assets / "fonts" / "Other.otf"
-    with pytest.raises(NotFoundError):
-        brand_font(assets, "Missing.ttf")
 
 
 # --- real renders ----------------------------------------------------------------------------------

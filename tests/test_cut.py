@@ -19,7 +19,7 @@ import pytest
 from cli_helpers import Cli
 from media_fixtures import ffmpeg_children, make_video, truncate
 
-from contentops.brand import default_kit_dir, load_video_kit
+from contentops.brand import default_kit_dir, load_brand
 from contentops.errors import ConflictError, MediaError, NotFoundError, UsageError, WorkspaceError
 from contentops.media import render as render_module
 from contentops.media.captions import Cue
@@ -270,7 +270,7 @@ def test_the_packaged_kit_is_small_and_complete() -> None:
     assert (folder / "brand.toml").is_file() and logo.stat().st_size < 20_000
     with Image.open(logo) as image:
         assert max(image.size) <= 512 and image.mode in ("RGBA", "P")
-    kit = load_video_kit(None)
+    kit = load_brand(None)
     assert kit.logo == logo and kit.colours["primary"] == "#FE2C55" and kit.safe_zone["bottom"] == 500
 
 
@@ -279,18 +279,21 @@ def test_a_workspace_kit_sets_colours_font_logo_and_safe_zone(ws, tmp_path: Path
 
     from contentops.media.fonts import default_font
 
-    assert load_video_kit(ws).logo is None  # a workspace shows its own logo or none
+    (ws.assets_dir / "brand.toml").write_text('name = "Brand"\n', encoding="utf-8")
+    assert load_brand(ws).logo is None  # a workspace shows its own logo or none
     (ws.assets_dir / "fonts").mkdir(parents=True, exist_ok=True)
     (ws.assets_dir / "fonts" / "Brand.ttf").write_bytes(default_font().read_bytes())
     Image.new("RGBA", (64, 32), (255, 0, 0, 255)).save(ws.assets_dir / "mark.png")
     (ws.assets_dir / "brand.toml").write_text(
-        '[colours]\nbackground = "#336699"\n[logo]\nfile = "mark.png"\ncorner = "bottom-left"\nscale = 0.25\n'
-        "[safe_zone]\nbottom = 600\n[language]\nbanned_words = []\n",
+        '[colours]\nbackground = "#336699"\n[fonts]\nbody = "Brand.ttf"\n[logo]\nfile = "mark.png"\n'
+        'corner = "bottom-left"\nscale = 0.25\n[safe_zone]\nbottom = 600\n[captions]\nsize = 70\nstroke = 3\n'
+        "[language]\nbanned_words = []\n",
         encoding="utf-8",
     )
     style = clip_style(ws, frame="fit")
     assert style.background == "#336699" and style.captions.colour == "#FFFFFF"  # the rest from the default kit
     assert style.captions.font == ws.assets_dir / "fonts" / "Brand.ttf"
+    assert (style.captions.size, style.captions.min_size, style.captions.outline) == (70, 35, 3)
     assert style.logo is not None and (style.logo.file, style.logo.corner, style.logo.scale, style.logo.margin) == (
         ws.assets_dir / "mark.png", "bottom-left", 0.25, 40,
     )  # fmt: skip
@@ -301,10 +304,10 @@ def test_a_workspace_kit_sets_colours_font_logo_and_safe_zone(ws, tmp_path: Path
 @pytest.mark.parametrize(
     ("toml", "needle"),
     [
-        ('[colours]\nprimary = "red"\n', "colours.primary must be a colour"),
-        ('[logo]\ncorner = "middle"\n', "logo.corner 'middle' is not a corner"),
-        ("[logo]\nscale = 2\n", "logo.scale must be a number from 0.01 to 0.5"),
-        ('[safe_zone]\ntop = "250"\n', "safe_zone.top must be a number"),
+        ('[colours]\nprimary = "red"\n', "colours.primary: 'red' is not a colour"),
+        ('[logo]\ncorner = "middle"\n', "logo.corner: 'middle' is not one of: top-left"),
+        ("[logo]\nscale = 2\n", "logo.scale: must be a number from 0.01 to 0.5"),
+        ('[safe_zone]\ntop = "250"\n', "safe_zone.top: must be a number"),
         ("colours = 3\n", "[colours] must be a table"),
     ],
 )

@@ -9,16 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import JsonOpt, console, err_console, esc, print_json, state, workspace
+from .common import JsonOpt, console, esc, optional_workspace, print_json, progress_bar
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
-
     from ..media.batch import BatchReport
     from ..media.job import Encoding
     from ..media.probe import Probe
     from ..media.render import RenderResult
-    from ..workspace import Workspace
 
 app = typer.Typer(no_args_is_help=True, add_completion=False)
 
@@ -106,32 +103,6 @@ def _encoding(crf: int | None, preset: str | None) -> Encoding:
     return replace(default, crf=default.crf if crf is None else crf, preset=preset or default.preset)
 
 
-def _progress_bar(label: str = "{task.description}") -> Progress:
-    """A progress bar on stderr, shown only on a terminal (no bar, nor its blank line, in logs and pipes)."""
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-    errors = err_console()
-    return Progress(
-        TextColumn(label), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-        console=errors, transient=True, disable=not errors.is_terminal,
-    )  # fmt: skip
-
-
-def _optional_workspace(ctx: typer.Context) -> Workspace | None:
-    """The workspace when one is given (--workspace, $CONTENTOPS_HOME) or found upwards from here, else None."""
-    import os
-    from pathlib import Path
-
-    from ..workspace import CONFIG_NAME, ENV_HOME
-
-    here = Path.cwd().resolve()
-    if state(ctx).get("workspace") or os.environ.get(ENV_HOME):
-        return workspace(ctx)
-    if any((folder / CONFIG_NAME).is_file() for folder in (here, *here.parents)):
-        return workspace(ctx)
-    return None
-
-
 def _show_clip(result: RenderResult) -> None:
     from rich.table import Table
 
@@ -198,8 +169,8 @@ def cut(
 
     begin, finish = parse_timecode(start), parse_timecode(end)
     encoding = _encoding(crf, preset)
-    ws = _optional_workspace(ctx)
-    bar = _progress_bar("Cutting")
+    ws = optional_workspace(ctx)
+    bar = progress_bar("Cutting")
     with bar:
         task = bar.add_task("cut", total=1.0)
         result = cut_clip(
@@ -264,8 +235,8 @@ def recap(
 
     from ..media.recap import recap_cutlist, recap_json
 
-    ws = _optional_workspace(ctx)
-    bar = _progress_bar()
+    ws = optional_workspace(ctx)
+    bar = progress_bar()
     with bar:
         task = bar.add_task("Reading the cut list", total=1.0)
         result = recap_cutlist(
@@ -348,8 +319,8 @@ def batch(
     from .common import now
 
     encoding = _encoding(crf, preset)
-    ws = _optional_workspace(ctx)
-    bar = _progress_bar()
+    ws = optional_workspace(ctx)
+    bar = progress_bar()
     overall = bar.add_task("Clips", total=None)
     clips: dict[int, TaskID] = {}
 

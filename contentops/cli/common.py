@@ -12,6 +12,7 @@ import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress
 
     from ..workspace import Workspace
 
@@ -141,3 +142,29 @@ def esc(text: Any) -> str:
 
 def done(message: str) -> None:
     console().print(message)
+
+
+def progress_bar(label: str = "{task.description}") -> Progress:
+    """A progress bar on stderr, shown only on a terminal (no bar, nor its blank line, in logs and pipes)."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    errors = err_console()
+    return Progress(
+        TextColumn(label), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+        console=errors, transient=True, disable=not errors.is_terminal,
+    )  # fmt: skip
+
+
+def optional_workspace(ctx: typer.Context) -> Workspace | None:
+    """The workspace when one is given (--workspace, $CONTENTOPS_HOME) or found upwards from here, else None."""
+    import os
+    from pathlib import Path
+
+    from ..workspace import CONFIG_NAME, ENV_HOME
+
+    here = Path.cwd().resolve()
+    if state(ctx).get("workspace") or os.environ.get(ENV_HOME):
+        return workspace(ctx)
+    if any((folder / CONFIG_NAME).is_file() for folder in (here, *here.parents)):
+        return workspace(ctx)
+    return None

@@ -3,7 +3,7 @@
 The default is Noto Sans with Noto Emoji (monochrome) as fallback, both from the ``manimgx-fonts``
 package (SIL Open Font License 1.1, licence in its dist-info), so captions render te reo Māori
 macrons, accented names and emoji on a machine without any system fonts. A brand font is one file
-in the workspace's ``assets/fonts/``.
+in the workspace's ``assets/fonts/``, named by the brand kit.
 
 libass (ffmpeg's ``subtitles`` filter) finds fonts by family name in one folder (``fontsdir=``):
 ``font_dir_for`` builds that folder, holding exactly the fonts a caption uses, in the cache.
@@ -47,23 +47,6 @@ def emoji_font() -> Path | None:
     """Noto Emoji (one colour, so outlines and brand colours apply), or None if it is not installed."""
     path = _packaged(EMOJI_FILE)
     return path if path.is_file() else None
-
-
-def brand_font(assets_dir: Path, name: str = "") -> Path | None:
-    """The brand kit's font: ``assets/fonts/NAME``, else the only font file in ``assets/fonts/``, else None."""
-    folder = assets_dir / "fonts"
-    if name:
-        path = folder / name
-        if not path.is_file():
-            raise NotFoundError(f"brand font {path} not found", hint="put the font file in assets/fonts/")
-        return path
-    found = sorted(p for p in folder.glob("*") if p.suffix.lower() in FONT_SUFFIXES) if folder.is_dir() else []
-    if len(found) > 1:
-        raise UsageError(
-            f"{folder} holds {len(found)} fonts and the brand kit does not say which one captions use",
-            hint=f'set [fonts] caption = "{found[0].name}" in assets/brand.toml',
-        )
-    return found[0] if found else None
 
 
 @lru_cache(maxsize=64)
