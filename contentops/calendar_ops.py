@@ -101,6 +101,7 @@ def post_json(post: dict[str, Any]) -> dict[str, Any]:
         "hashtags": list(post.get("hashtags", [])),
         "owner": post.get("owner"),
         "video": post.get("video"),
+        "cover": post.get("cover"),
         "url": post.get("url"),
         "approved_by": post.get("approved_by"),
         "approved_at": local_iso(post.get("approved_at"), zone),

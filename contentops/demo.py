@@ -206,4 +206,18 @@ def build_demo(
                 url = f"https://www.tiktok.com/{HANDLE}/video/{video_id}"
                 when = min(now, at + timedelta(minutes=5))  # type: ignore[operator]
             transition(ws, post_id, action, now=when, by=reviewer, note=note, url=url)
+    if video:
+        _demo_covers(ws, now, step)
     return ws
+
+
+def _demo_covers(ws: Any, now: datetime, step: Callable[[str], None]) -> None:
+    """Covers from the clips: every scheduled post (thumb batch), and the approved lineup drop (thumb post)."""
+    from .calendar_ops import POSTS
+    from .media.thumbs import batch_covers, post_cover
+
+    step("Making covers for the scheduled posts from their clips (thumb batch)")
+    batch_covers(ws, now=now, actor="Mia")
+    for post in ws.store().read().all(POSTS):
+        if post["status"] == "approved" and post.get("video") and (ws.root / post["video"]).is_file():
+            post_cover(ws, post["id"], now=now, actor="Mia", at=1.0)

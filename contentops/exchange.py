@@ -53,8 +53,9 @@ from .workspace import Workspace
 
 FORMATS = ("ics", "csv", "json")
 COLUMNS = ("id", "title", "status", "at", "tz", "pillar", "campaign", "caption", "hashtags", "owner", "video", "url")
-# Keys of post_json() that only the workflow sets: accepted in imported files and ignored.
-READ_ONLY = ("approved_by", "approved_at", "published_at", "created_at", "updated_at", "log")
+# Keys of post_json() that only the workflow (or ``thumb``, for the cover) sets: accepted in imported files
+# and ignored.
+READ_ONLY = ("cover", "approved_by", "approved_at", "published_at", "created_at", "updated_at", "log")
 CONFIRMED = ("approved", "scheduled", "published")
 EVENT_MINUTES = 15
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

@@ -32,7 +32,17 @@ def _loaded(args: list[str], cwd: Path) -> tuple[int, set[str]]:
     return int(lines["EXIT"]), set(lines["LOADED"].split())
 
 
-@pytest.mark.parametrize("args", [["--help"], ["cal", "agenda"], ["post", "list", "--json"], ["post", "--help"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["cal", "agenda"],
+        ["post", "list", "--json"],
+        ["post", "--help"],
+        ["thumb", "--help"],
+        ["brand", "--help"],
+    ],
+)
 def test_calendar_commands_do_not_import_heavy_libraries(ws, args: list[str]) -> None:
     from contentops.calendar_ops import add_post
     from contentops.timeutil import now_utc

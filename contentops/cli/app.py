@@ -34,6 +34,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "tags": ("tags", "Named hashtag sets."),
     "template": ("template", "Caption templates with placeholders."),
     "clip": ("clip", "Video: probe sources, cut 9:16 clips with captions and logo, batch them, make recaps."),
+    "thumb": ("thumb", "Branded cover thumbnails, for posts and in batches; contact sheets of videos."),
     "brand": ("brand", "The brand kit: show it, check it."),
 }
 

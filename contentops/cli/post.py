@@ -55,6 +55,7 @@ def _show(post: dict[str, Any]) -> None:
         ("Campaign", "campaign"),
         ("Owner", "owner"),
         ("Video", "video"),
+        ("Cover", "cover"),
         ("URL", "url"),
     ):
         if post.get(key):
