@@ -262,8 +262,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         write_cutlist(tmp / "cuts.csv", source)
         env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
-        for var in ("CONTENTOPS_HOME", "PYTHONPROFILEIMPORTTIME", "PYTHONDEVMODE", "PYTHONTRACEMALLOC"):
-            env.pop(var, None)  # no workspace: the packaged brand kit, as in the other two cases
+        # No workspace: the packaged brand kit, as in the other two cases. PYTHONDONTWRITEBYTECODE would make
+        # every run compile contentops again.
+        for var in ("CONTENTOPS_HOME", "PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE", "PYTHONDEVMODE",
+                    "PYTHONTRACEMALLOC"):  # fmt: skip
+            env.pop(var, None)
 
         co = contentops_cmd()
         cut = [*co, "clip", "cut", str(source), "--start", str(START), "--end", str(END), "--frame", "crop"]

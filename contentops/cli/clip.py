@@ -12,6 +12,8 @@ import typer
 from .common import JsonOpt, console, esc, optional_workspace, print_json, progress_bar
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from ..media.batch import BatchReport
     from ..media.job import Encoding
     from ..media.probe import Probe
@@ -312,8 +314,6 @@ def batch(
     Example: contentops clip batch launch-cuts.csv --out clips/ --jobs 2
     """
     from pathlib import Path
-
-    from rich.progress import TaskID
 
     from ..media.batch import BatchEvent, batch_cutlist
     from .common import now

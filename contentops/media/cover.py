@@ -311,17 +311,33 @@ def _darken(canvas: Image, block: tuple[int, int]) -> None:
     canvas.paste((0, 0, 0), (0, 0, width, height), mask)
 
 
-def _place_logo(canvas: Image, look: CoverLook, logo: Image) -> Box:
-    width, height = canvas.size
+def _logo_mark(look: CoverLook, logo: Image, size: tuple[int, int]) -> tuple[Image, Box]:
+    """The logo scaled for a ``size`` cover (``logo_scale`` of the shorter side wide) and its box in its corner."""
+    width, height = size
     short = min(width, height)
     margin = round(look.logo_margin * short / 1080)
-    box_w = max(2, round(short * look.logo_scale))
-    scale = box_w / logo.width
-    mark = logo.resize((box_w, max(2, round(logo.height * scale))), resample=3)  # 3 = BICUBIC
+    mark = _scaled(logo, max(2, round(short * look.logo_scale)))
     x = width - mark.width - margin if look.logo_corner.endswith("right") else margin
     y = height - mark.height - margin if look.logo_corner.startswith("bottom") else margin
-    canvas.paste(mark, (x, y), mark if mark.mode == "RGBA" else None)
-    return x, y, x + mark.width, y + mark.height
+    return mark, (x, y, x + mark.width, y + mark.height)
+
+
+_SCALED: dict[tuple[int, int], tuple[Image, Image]] = {}  # (id(logo), width) -> (logo, scaled logo)
+
+
+def _scaled(logo: Image, width: int) -> Image:
+    """``logo`` resized to ``width`` (aspect kept); kept for the next cover of a batch. The cache holds the
+    logo itself, so its id cannot be reused by another image while the entry exists."""
+    from PIL import Image as PILImage
+
+    key = (id(logo), width)
+    cached = _SCALED.get(key)
+    if cached is None or cached[0] is not logo:
+        if len(_SCALED) >= 8:
+            _SCALED.clear()
+        height = max(2, round(logo.height * width / logo.width))
+        cached = _SCALED[key] = (logo, logo.resize((width, height), PILImage.Resampling.BICUBIC))
+    return cached[1]
 
 
 def render_cover(
@@ -348,10 +364,9 @@ def render_cover(
     size = template_size(template)
     canvas = cover_fill(picture, size) if picture is not None else PILImage.new("RGB", size, look.background)
     left, top, right, bottom = text_box(template, look)
-    logo_at = None
+    logo_at = mark = None
     if logo is not None:
-        probe = PILImage.new("RGB", size)
-        logo_at = _place_logo(probe, look, logo)  # where it goes, to keep text clear of it
+        mark, logo_at = _logo_mark(look, logo, size)
         if logo_at[0] < right and logo_at[2] > left:
             if look.logo_corner.startswith("top"):
                 top = max(top, logo_at[3] + GAP)
@@ -387,10 +402,14 @@ def render_cover(
                 f" in {max_lines} line(s): {title_fit}",
                 hint="shorten the title, allow more lines with --lines, or drop the subtitle",
             )
-        layer = PILImage.new("RGBA", size, (0, 0, 0, 0))
+        # The title is drawn on a layer over the room it may take, plus a margin to catch ink reaching out.
+        pad = title_fit.size
+        origin = (left - pad, room_top - pad)
+        layer = PILImage.new("RGBA", (right - left + 2 * pad, cursor - room_top + 2 * pad), (0, 0, 0, 0))
         title_top = cursor - title_fit.height
-        _draw_text(layer, title_fit, left, title_top, look.text, look.outline)
-        ink = layer.getbbox() or (left, title_top, left + 1, title_top + 1)
+        _draw_text(layer, title_fit, pad, title_top - origin[1], look.text, look.outline)
+        drawn = layer.getbbox() or (pad, pad, pad + 1, pad + 1)
+        ink = (drawn[0] + origin[0], drawn[1] + origin[1], drawn[2] + origin[0], drawn[3] + origin[1])
         if ink[0] >= left and ink[1] >= room_top and ink[2] <= right and ink[3] <= cursor:
             break
         sizes = [s for s in sizes if s < title_fit.size]  # a glyph reached out of the box: one size smaller
@@ -399,7 +418,7 @@ def render_cover(
     ink = (ink[0], ink[1] + shift, ink[2], ink[3] + shift)
     if picture is not None:
         _darken(canvas, (ink[1] - gap - accent_h, bottom + shift))
-    canvas.paste(layer, (0, shift), layer)
+    canvas.paste(layer, (origin[0], origin[1] + shift), layer)
     accent_top = ink[1] - gap - accent_h
     accent = (left, accent_top, left + round(ACCENT[0] * unit), accent_top + accent_h)
     ImageDraw.Draw(canvas).rectangle((accent[0], accent[1], accent[2] - 1, accent[3] - 1), fill=look.accent)
@@ -411,8 +430,8 @@ def render_cover(
     if handle_fit is not None:
         _draw_text(canvas, handle_fit, left, below, look.accent, None)
         handle_box = (left, below, right, below + handle_fit.height)
-    if logo is not None:
-        logo_at = _place_logo(canvas, look, logo)
+    if mark is not None and logo_at is not None:
+        canvas.paste(mark, logo_at[:2], mark if mark.mode == "RGBA" else None)
     layout = CoverLayout(
         template=template,
         size=size,

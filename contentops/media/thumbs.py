@@ -63,9 +63,16 @@ class CoverResult:
 
 
 def slug(text: str, limit: int = 40) -> str:
-    """``"Tēnā koutou: Summer!"`` -> ``"tena-koutou-summer"`` (for file names)."""
+    """``"Tēnā koutou: Summer!"`` -> ``"tena-koutou-summer"`` (for file names): whole words, at most ``limit``
+    characters (a first word longer than that is cut)."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:limit].strip("-") or "cover"
+    words = re.findall(r"[a-z0-9]+", plain.lower())
+    kept: list[str] = []
+    for word in words:
+        if len("-".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    return "-".join(kept) or (words[0][:limit] if words else "cover")
 
 
 def check_output(out: Path, *, force: bool) -> Path:
@@ -197,7 +204,8 @@ def _attach(ws: Workspace, covers: dict[int, Path], now: datetime, actor: str | 
             fields["log"] = log_entry(post, now, store.actor, "cover-attach", None, cover=cover)
             tx.update(POSTS, post_id, fields)
             changed.append(post_id)
-        tx.summary = f"{name}: cover for post(s) {', '.join(map(str, changed))}"
+        shown = ", ".join(map(str, changed[:10])) + (f" and {len(changed) - 10} more" if len(changed) > 10 else "")
+        tx.summary = f"{name}: cover for post(s) {shown}"
     return changed
 
 
