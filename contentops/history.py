@@ -1,4 +1,8 @@
-"""The change journal as users see it: ``history`` and ``undo``."""
+"""The change journal as users see it: ``history`` and ``undo``.
+
+The calendar (``calendar.json``) and the metrics (``metrics.json``) keep their own journals; history shows
+both, newest first, each entry with its ``store``, and ``undo`` reverts the newest change of either.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,10 @@ from .timeutil import local_iso
 from .workspace import Workspace
 
 
-def entry_json(entry: dict[str, Any], zone: str) -> dict[str, Any]:
+def entry_json(entry: dict[str, Any], zone: str, store: str = "calendar") -> dict[str, Any]:
     return {
         "id": entry["id"],
+        "store": store,
         "at": local_iso(entry["at"], zone),
         "by": entry["by"],
         "action": entry["action"],
@@ -23,19 +28,39 @@ def entry_json(entry: dict[str, Any], zone: str) -> dict[str, Any]:
     }
 
 
+def _stores(ws: Workspace, actor: str | None = None) -> dict[str, Any]:
+    return {"calendar": ws.store(actor), "metrics": ws.metrics_store(actor)}
+
+
 def history(ws: Workspace, limit: int | None = 20) -> list[dict[str, Any]]:
-    """Newest first. Entries beyond the live journal come from ``calendar/history/*.jsonl``."""
-    store = ws.store()
-    entries = store.read().history()
-    if limit is None or len(entries) < limit:
-        live = {e["id"] for e in entries}
-        entries = [e for e in store.archived_history() if e["id"] not in live] + entries
-    entries = entries[::-1]
+    """Newest first, from both journals. Entries beyond the live journals come from their archives."""
+    tagged: list[tuple[str, dict[str, Any]]] = []
+    for name, store in _stores(ws).items():
+        if not store.path.exists():
+            continue
+        entries = store.read().history()
+        if limit is None or len(entries) < limit:
+            live = {e["id"] for e in entries}
+            entries = [e for e in store.archived_history() if e["id"] not in live] + entries
+        tagged += [(name, e) for e in entries]
+    tagged.sort(key=lambda item: (item[1]["at"], item[1]["id"]), reverse=True)
     if limit is not None:
-        entries = entries[:limit]
-    return [entry_json(e, ws.config.zone) for e in entries]
+        tagged = tagged[:limit]
+    return [entry_json(e, ws.config.zone, name) for name, e in tagged]
 
 
 def undo(ws: Workspace, actor: str | None = None, now: datetime | None = None) -> dict[str, Any]:
-    """Revert the newest change that is not yet undone; returns that change's entry."""
-    return entry_json(ws.store(actor).undo(now), ws.config.zone)
+    """Revert the newest change (of the calendar or the metrics) that is not yet undone; returns its entry."""
+    from .errors import NotFoundError
+
+    stores = _stores(ws, actor)
+    newest: tuple[str, str] | None = None  # (at, store)
+    for name, store in stores.items():
+        if not store.path.exists():
+            continue
+        entry = next((e for e in reversed(store.read().history()) if "undo_of" not in e and "undone_by" not in e), None)
+        if entry is not None and (newest is None or entry["at"] >= newest[0]):
+            newest = (entry["at"], name)
+    if newest is None:
+        raise NotFoundError("nothing to undo", hint="'contentops history' lists the changes")
+    return entry_json(stores[newest[1]].undo(now), ws.config.zone, newest[1])

@@ -211,8 +211,10 @@ class Store:
         backups_daily: int = 14,
         journal_keep: int = 200,
         actor: str | None = None,
+        archive_dir: Path | None = None,
     ) -> None:
         self.path = Path(path)
+        self._archive_dir = archive_dir
         self.lock_timeout = lock_timeout
         self.backups_recent = backups_recent
         self.backups_daily = backups_daily
@@ -234,7 +236,8 @@ class Store:
 
     @property
     def archive_dir(self) -> Path:
-        return self.path.parent / "history"
+        """Where journal entries beyond ``journal_keep`` go (``history/`` next to the file by default)."""
+        return self._archive_dir or self.path.parent / "history"
 
     # -- reading -------------------------------------------------------------------------
     def _fresh(self) -> dict[str, Any]:
@@ -409,7 +412,7 @@ class Store:
         for doc in surplus:
             line = json.dumps({**doc, "id": doc.doc_id}, sort_keys=True, ensure_ascii=False)
             by_month.setdefault(doc["at"][:7], []).append(line)
-        self.archive_dir.mkdir(exist_ok=True)
+        self.archive_dir.mkdir(parents=True, exist_ok=True)
         for month, lines in by_month.items():
             # Appended before the main write: after a crash in between, the entries are
             # archived twice, and readers drop duplicates by id. A line cut short by a crash

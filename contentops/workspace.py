@@ -82,17 +82,31 @@ class Workspace:
     def calendar_db(self) -> Path:
         return self.calendar_dir / "calendar.json"
 
+    @property
+    def metrics_db(self) -> Path:
+        return self.calendar_dir / "metrics.json"
+
     def store(self, actor: str | None = None):  # -> Store (import kept lazy)
+        """The calendar: posts, campaigns, slots, sets, templates (``calendar/calendar.json``)."""
+        return self._store(self.calendar_db, actor)
+
+    def metrics_store(self, actor: str | None = None):  # -> Store
+        """Metric snapshots and account figures (``calendar/metrics.json``), apart from the plan so heavy
+        metric churn does not rewrite it; its old journal entries go to ``calendar/history/metrics/``."""
+        return self._store(self.metrics_db, actor, self.calendar_dir / "history" / "metrics")
+
+    def _store(self, path: Path, actor: str | None, archive_dir: Path | None = None):  # -> Store
         from .store import Store
 
         s = self.config.storage
         return Store(
-            self.calendar_db,
+            path,
             lock_timeout=float(s["lock_timeout_seconds"]),
             backups_recent=int(s["backups_recent"]),
             backups_daily=int(s["backups_daily"]),
             journal_keep=int(s["journal_keep"]),
             actor=actor,
+            archive_dir=archive_dir,
         )
 
 

@@ -36,6 +36,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "clip": ("clip", "Video: probe sources, cut 9:16 clips with captions and logo, batch them, make recaps."),
     "thumb": ("thumb", "Branded cover thumbnails, for posts and in batches; contact sheets of videos."),
     "brand": ("brand", "The brand kit: show it, check it."),
+    "metrics": ("metrics", "Post performance: log and import figures, weekly reports, best posting times."),
 }
 
 

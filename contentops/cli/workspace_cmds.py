@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -78,8 +78,8 @@ def history(
     for e in entries:
         summary = esc(e["summary"])
         if e["undone_by"]:
-            summary = f"[dim strike]{summary}[/] [dim](undone by #{e['undone_by']})[/]"
-        t.add_row(str(e["id"]), when_text(e["at"], False), esc(e["by"]), summary)
+            summary = f"[dim strike]{summary}[/] [dim](undone by #{_ref({**e, 'id': e['undone_by']})})[/]"
+        t.add_row(_ref(e), when_text(e["at"], False), esc(e["by"]), summary)
     console().print(t)
 
 
@@ -89,7 +89,12 @@ def undo(ctx: typer.Context, by: ByOpt = None) -> None:
     from .common import now
 
     entry = run(workspace(ctx), by, now())
-    console().print(f"Undid #{entry['id']}: {esc(entry['summary'])}")
+    console().print(f"Undid #{_ref(entry)}: {esc(entry['summary'])}")
+
+
+def _ref(entry: dict[str, Any]) -> str:
+    """How history shows an entry's id: ``12`` for the calendar, ``m3`` for the metrics journal."""
+    return f"m{entry['id']}" if entry["store"] == "metrics" else str(entry["id"])
 
 
 def register(app: typer.Typer) -> None:
