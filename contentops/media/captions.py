@@ -270,12 +270,12 @@ def fit_tokens(tokens: Sequence[Token], style: CaptionStyle, width: int, height:
             too_wide = str(exc)
     reason = f"the word {too_wide!r} is wider than the safe zone" if too_wide else "it is too tall for the safe zone"
     raise UsageError(
-        f"caption {_snippet(''.join(t.char for t in tokens))!r} does not fit even at {style.min_size}px: {reason}",
+        f"caption {snippet(''.join(t.char for t in tokens))!r} does not fit even at {style.min_size}px: {reason}",
         hint="shorten the text, split it into shorter cues (--srt), or lower the caption size",
     )
 
 
-def _snippet(text: str) -> str:
+def snippet(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= 40 else flat[:39] + "…"
 

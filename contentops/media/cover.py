@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..brand import BrandKit
 from ..errors import UsageError
-from .captions import Token, split_lines, split_words, tokenize
+from .captions import Token, snippet, split_lines, split_words, tokenize
 from .fonts import ass_em_ratio, default_font, emoji_font
 from .kit import font_file, logo_file
 
@@ -387,7 +387,7 @@ def render_cover(
         subtitle_fit = fit_text(subtitle, look.body, sizes, right - left, cursor - top, 2)
         if isinstance(subtitle_fit, str):
             raise UsageError(
-                f"the subtitle {_snippet(subtitle)!r} does not fit in two lines even at {sizes[-1]}px: {subtitle_fit}",
+                f"the subtitle {snippet(subtitle)!r} does not fit in two lines even at {sizes[-1]}px: {subtitle_fit}",
                 hint="shorten the subtitle",
             )
         cursor -= subtitle_fit.height + gap
@@ -398,7 +398,7 @@ def render_cover(
         title_fit = fit_text(title, look.heading, sizes, right - left, cursor - room_top, max_lines)
         if isinstance(title_fit, str):
             raise UsageError(
-                f"the title {_snippet(title)!r} does not fit the {template} cover even at {sizes[-1] if sizes else 0}px"
+                f"the title {snippet(title)!r} does not fit the {template} cover even at {round(TITLE_MIN * unit)}px"
                 f" in {max_lines} line(s): {title_fit}",
                 hint="shorten the title, allow more lines with --lines, or drop the subtitle",
             )
@@ -445,8 +445,3 @@ def render_cover(
         handle_box=handle_box,
     )
     return canvas, layout
-
-
-def _snippet(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= 40 else flat[:39] + "…"
