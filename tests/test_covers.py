@@ -368,3 +368,18 @@ def test_the_default_output_name_comes_from_the_title(tmp_path: Path, monkeypatc
 def test_post_cover_library_call_needs_a_post(ws: Workspace) -> None:
     with pytest.raises(NotFoundError, match="no post with id 5"):
         post_cover(ws, 5, now=NOW)
+
+
+def test_ctrl_c_in_a_batch_keeps_and_attaches_the_covers_made(ws: Workspace) -> None:
+    ids = [scheduled(ws, f"Post {n}", day=24 + n) for n in range(4)]
+
+    def stop_after_two(item: object, done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    report = batch_covers(ws, now=NOW, jobs=1, progress=stop_after_two)
+    assert report.interrupted and report.attached == ids[:2]
+    assert [i.status for i in report.items] == ["made", "made", "pending", "pending"]
+    posts = {p["id"]: p for p in ws.store().read().all(POSTS)}
+    assert [bool(posts[i].get("cover")) for i in ids] == [True, True, False, False]
+    assert sorted(p.name for p in (ws.root / "covers").iterdir()) == ["post-1-post-0.png", "post-2-post-1.png"]

@@ -6,7 +6,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import ByOpt, JsonOpt, console, day_arg, esc, now, optional_workspace, print_json, progress_bar, workspace
+from .common import (
+    ByOpt,
+    JsonOpt,
+    console,
+    day_arg,
+    err_console,
+    esc,
+    now,
+    optional_workspace,
+    print_json,
+    progress_bar,
+    workspace,
+)
 
 if TYPE_CHECKING:
     from ..media.thumbs import CoverBatch, CoverResult
@@ -181,6 +193,13 @@ def batch(
         print_json(report.to_json())
     else:
         _show_batch(report)
+    if report.interrupted:
+        from ..errors import EXIT_INTERRUPTED
+
+        err_console().print(
+            f"Interrupted: the {len(report.attached)} cover(s) made so far are attached; run it again for the rest"
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
     if report.failed:
         raise typer.Exit(1)
 

@@ -274,6 +274,7 @@ class CoverBatch:
     items: list[BatchItem] = field(default_factory=list)
     attached: list[int] = field(default_factory=list)
     skipped: int = 0  # scheduled posts in range that already have a cover
+    interrupted: bool = False  # stopped by Ctrl-C: the rest were not made
 
     @property
     def failed(self) -> list[BatchItem]:
@@ -284,6 +285,7 @@ class CoverBatch:
             "made": sum(i.status == "made" for i in self.items),
             "failed": len(self.failed),
             "skipped": self.skipped,
+            "interrupted": self.interrupted,
             "attached": self.attached,
             "covers": [i.to_json() for i in self.items],
         }
@@ -331,7 +333,8 @@ def batch_covers(
 ) -> CoverBatch:
     """``thumb batch``: a cover for every scheduled post (in the week of ``week``, of ``campaign``) that has
     none (``force``: all of them), rendered by ``jobs`` processes; one bad post does not stop the others.
-    The finished covers are attached in one transaction at the end, also after a Ctrl-C."""
+    The finished covers are attached in one transaction at the end, also after a Ctrl-C (then the report says
+    ``interrupted``)."""
     from ..calendar_ops import POSTS, post_filter, post_order
     from ..views import week_start
 
@@ -372,14 +375,17 @@ def batch_covers(
                 finish(_render_task(task))
         else:
             _run_pool(tasks, min(jobs, len(tasks)), finish)
-    finally:
-        made = {i.post: i.output for i in report.items if i.status == "made"}
-        if made:
-            report.attached = _attach(ws, made, now, actor, "thumb batch")
+    except KeyboardInterrupt:
+        report.interrupted = True  # the covers finished so far are still attached
+    made = {i.post: i.output for i in report.items if i.status == "made"}
+    if made:
+        report.attached = _attach(ws, made, now, actor, "thumb batch")
     return report
 
 
 def _run_pool(tasks: list[_Task], workers: int, finish: Callable[[Any], None]) -> None:
+    """Render ``tasks`` in ``workers`` processes, calling ``finish`` with each result. On Ctrl-C, what has not
+    started is cancelled and the covers being drawn (a second at most) are finished and kept."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as executor:
@@ -389,8 +395,11 @@ def _run_pool(tasks: list[_Task], workers: int, finish: Callable[[Any], None]) -
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     finish(future.result())
-        except BaseException:
-            executor.shutdown(wait=True, cancel_futures=True)  # covers take a second: let the running ones end
+        except KeyboardInterrupt:
+            executor.shutdown(wait=True, cancel_futures=True)
+            for future in pending:
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    finish(future.result())
             raise
 
 
