@@ -51,6 +51,14 @@ POSTS = [
     (None, "", "Creator Q&A: your festival questions", "creator-showcase", "Aroha", "approved",
      "You asked, Aroha answers."),
     (None, "", "Dance challenge: crowd edition", "trend", "Zoë", "approved", "The crowd learns Zoë's routine."),
+    # The run-up to the festival, a week and more ago: published, with metrics for the weekly report.
+    (-12, "18:00", "Summer Sounds lineup teaser", "announcement", "Mia", "published",
+     "Three names. Guess the rest. #SummerSounds"),
+    (-10, "12:00", "Packing list duet", "trend", "Zoë", "published", "Duet this with your festival must-have."),
+    (-8, "19:30", "Behind the build: main stage", "creator-showcase", "Jack", "published",
+     "Forty crew, four days, one stage."),
+    (-6, "18:00", "Festival countdown: 2 days", "campaign-highlight", "Aroha", "published",
+     "Two sleeps. Tag who you're going with."),
 ]
 # fmt: on
 SLOTS = [("mon,wed,fri", "18:00", None), ("sat", "11:00", "trend")]
@@ -153,7 +161,7 @@ def build_demo(
     add_campaign(
         ws,
         CAMPAIGN,
-        today - timedelta(days=5),
+        today - timedelta(days=14),
         today + timedelta(days=25),
         hashtags=["SummerSounds", "BrandANZ"],
         goals={"views": 250_000, "followers": 2_000},
@@ -208,7 +216,57 @@ def build_demo(
             transition(ws, post_id, action, now=when, by=reviewer, note=note, url=url)
     if video:
         _demo_covers(ws, now, step)
+    step("Logging sample metrics for the published posts")
+    _demo_metrics(ws, now)
     return ws
+
+
+def _demo_metrics(ws: Any, now: datetime) -> None:
+    """Snapshots of every published post (a few a day since it went out, growing and levelling off, as
+    TikTok figures do) and a fortnight of account figures, in one change of calendar/metrics.json."""
+    import math
+    import random
+
+    from .calendar_ops import POSTS
+    from .metrics import DAILY, SNAPSHOTS, figures_key, snapshot_doc
+    from .timeutil import from_utc_iso, to_utc_iso
+
+    snapshots = []
+    for post in ws.store().read().all(POSTS):
+        if post["status"] != "published":
+            continue
+        rng = random.Random(post["id"])
+        final = rng.randint(8_000, 60_000)
+        rates = {"likes": rng.uniform(0.05, 0.12), "comments": rng.uniform(0.002, 0.01),
+                 "shares": rng.uniform(0.005, 0.02), "saves": rng.uniform(0.004, 0.02)}  # fmt: skip
+        went_out = from_utc_iso(post["published_at"])
+        hours = 2
+        while went_out + timedelta(hours=hours) <= now:
+            views = round(final * (1 - math.exp(-hours / 30)))
+            figures = {"views": views, **{k: round(views * r) for k, r in rates.items()},
+                       "reach": round(views * 0.8), "followers": round(views * 0.004),
+                       "watch_time": round(rng.uniform(6, 14), 1),
+                       "full_watch": round(rng.uniform(18, 40), 1)}  # fmt: skip
+            at = to_utc_iso(went_out + timedelta(hours=hours))
+            snapshots.append(snapshot_doc(post["id"], at, figures, "demo", figures_key("demo", post["id"], at)))
+            hours += 8 if hours < 48 else 24
+    zone = get_zone(ws.config.zone)
+    today = now.astimezone(zone).date()
+    rng = random.Random(2026)
+    followers = 48_000
+    daily = []
+    for back in range(14, 0, -1):
+        change = rng.randint(40, 260)
+        followers += change
+        day = (today - timedelta(days=back)).isoformat()
+        daily.append({"day": day, "followers": followers, "follower_change": change,
+                      "profile_views": rng.randint(400, 1_500), "video_views": rng.randint(15_000, 60_000),
+                      "likes": None, "comments": None, "shares": None, "source": "demo",
+                      "key": figures_key("demo", day)})  # fmt: skip
+    with ws.metrics_store("demo").transaction("demo metrics", now) as tx:
+        tx.insert_many(SNAPSHOTS, snapshots)
+        tx.insert_many(DAILY, daily)
+        tx.summary = f"demo metrics: {len(snapshots)} snapshots, {len(daily)} days of account figures"
 
 
 def _demo_covers(ws: Any, now: datetime, step: Callable[[str], None]) -> None:

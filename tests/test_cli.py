@@ -145,6 +145,20 @@ def test_demo_builds_workspace_and_shows_week(tmp_path: Path) -> None:
     recap = probe(root / "clips" / "recap.mp4")
     assert (recap.display_width, recap.display_height) == (1080, 1920) and recap.duration > 8
     assert "Making a recap" in result.stdout
+    # Covers drawn from the clips for the scheduled posts and the approved lineup drop, attached to them.
+    from PIL import Image
+
+    for post_id in (5, 6, 7):
+        with Image.open(root / by_id[post_id]["cover"]) as cover:
+            assert cover.size == (1080, 1920)
+    # Sample metrics for every published post, and a fortnight of account figures.
+    from contentops.metrics import DAILY, SNAPSHOTS
+    from contentops.workspace import find_workspace
+
+    metrics = find_workspace(root).metrics_store().read()
+    published = {p["id"] for p in posts if p["status"] == "published"}
+    assert len(published) >= 6 and {s["post"] for s in metrics.all(SNAPSHOTS)} == published
+    assert len(metrics.all(DAILY)) == 14
 
 
 def test_demo_refuses_non_demo_folder_even_with_force(tmp_path: Path) -> None:
