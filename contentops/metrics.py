@@ -15,6 +15,8 @@ Stored in ``calendar/metrics.json`` (``Workspace.metrics_store``), apart from th
   came from (``log``, ``import``); ``key`` identifies the figures, so importing the same file twice adds
   nothing.
 
+* table ``activity``: followers online per hour of a day (TikTok Studio's FollowerActivity), for best times.
+
 * table ``daily``: the account on one day of the home zone (``{"day": "2026-11-24", "followers": 51200,
   "profile_views": 830, "video_views": 40210, ...}``, ``ACCOUNT_FIELDS``), from TikTok Studio's Overview and
   follower exports; also ``None`` for unknown.
@@ -37,6 +39,7 @@ from .workspace import Workspace
 
 SNAPSHOTS = "snapshots"
 DAILY = "daily"
+ACTIVITY = "activity"  # followers online by hour: {"day": "YYYY-MM-DD", "hour": 0-23, "active_followers": N, "key"}
 COUNTS = ("views", "likes", "comments", "shares", "saves", "reach", "followers")
 RATES = ("watch_time", "full_watch")
 FIELDS = COUNTS + RATES
@@ -89,11 +92,11 @@ def snapshot_doc(post_id: int, at_utc: str, figures: Mapping[str, Any], source: 
     return {"post": post_id, "at": at_utc, **{f: figures.get(f) for f in FIELDS}, "source": source, "key": key}
 
 
-def snapshots_by_post(docs: Iterable[Mapping[str, Any]]) -> dict[int, list[dict[str, Any]]]:
-    """Snapshot documents grouped by post, each list in time order."""
+def snapshots_by_post(docs: Iterable[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """Snapshot documents grouped by post, each list in time order (the documents themselves, not copies)."""
     grouped: dict[int, list[dict[str, Any]]] = {}
     for doc in docs:
-        grouped.setdefault(doc["post"], []).append(dict(doc))
+        grouped.setdefault(doc["post"], []).append(doc)
     for snaps in grouped.values():
         snaps.sort(key=lambda d: d["at"])
     return grouped
@@ -175,31 +178,40 @@ def log_metrics(
     with store.transaction("metrics log", now) as tx:
         snaps = snapshots_by_post(tx.find(SNAPSHOTS, lambda d: d["post"] == post_id)).get(post_id, [])
         if not force:
-            _check_monotonic(post_id, snaps, at_utc, figures, ws.config.zone)
+            check_monotonic(post_id, snaps, at_utc, figures, ws.config.zone, FLAGS)
         doc = snapshot_doc(post_id, at_utc, figures, "log", figures_key(post_id, at_utc, figures))
         doc_id = tx.insert(SNAPSHOTS, doc)
         tx.summary = f"metrics log: post {post_id} at {local_iso(at_utc, ws.config.zone)}"
     return {"id": doc_id, **snapshot_json(doc, ws.config.zone)}
 
 
-def _check_monotonic(
-    post_id: int, snaps: list[dict[str, Any]], at_utc: str, figures: Mapping[str, Any], zone: str
+def check_monotonic(
+    post_id: int,
+    snaps: list[dict[str, Any]],
+    at_utc: str,
+    figures: Mapping[str, Any],
+    zone: str,
+    names: Mapping[str, str] | None = None,
 ) -> None:
+    """Refuse counts of a new snapshot of ``post_id`` at ``at_utc`` that are lower than the post's figures by
+    then, or higher than a later snapshot's (``snaps``: its snapshots in time order). ``names`` says how to
+    call each field in messages (``FLAGS`` for the command line; default: the field's name)."""
     for field in COUNTS:
         value = figures.get(field)
         if value is None:
             continue
+        name = (names or {}).get(field, field)
         before = value_at([s for s in snaps if s["at"] <= at_utc], field)
         if before is not None and value < before:
             raise ValidationError(
-                f"post {post_id}: {FLAGS[field]} {value} is lower than {before}, logged for "
+                f"post {post_id}: {name} {value} is lower than {before}, logged for "
                 f"{local_iso(at_utc, zone)} or earlier; counts only grow",
                 hint="check the figure, or add --force if TikTok really lowered it (e.g. removed spam views)",
             )
         later = [s for s in snaps if s["at"] > at_utc and s.get(field) is not None]
         if later and value > later[0][field]:
             raise ValidationError(
-                f"post {post_id}: {FLAGS[field]} {value} is higher than {later[0][field]} logged later, at "
+                f"post {post_id}: {name} {value} is higher than {later[0][field]} logged later, at "
                 f"{local_iso(later[0]['at'], zone)}",
                 hint="check the figure and --at, or add --force",
             )
