@@ -83,14 +83,22 @@ def show(
     name: Annotated[str, typer.Argument(help="Campaign name or id.", show_default=False)],
     json_: JsonOpt = False,
 ) -> None:
-    """Show a campaign and its posts."""
+    """Show a campaign, its posts and its results against its goals.
+
+    Results add up the latest figures of the campaign's published posts:
+    goals on views, likes, comments, shares, saves, reach, engagement,
+    engagement_rate, followers (new followers from the posts) and posts (how
+    many went out). Unknown figures show as ? and never count as 0.
+
+    Example: contentops campaign show "Summer Sounds"
+    """
     from rich.table import Table
 
-    from ..calendar_ops import show_campaign
+    from ..report import campaign_report, count_text, rate_text
 
-    campaign, posts = show_campaign(workspace(ctx), name)
+    campaign, posts, results = campaign_report(workspace(ctx), name, now=now())
     if json_:
-        print_json({**campaign, "post_list": posts})
+        print_json({**campaign, "post_list": posts, "results": results})
         return
     out = console()
     out.print(f"[bold]{esc(campaign['name'])}[/]  {campaign['start']} to {campaign['end']}")
@@ -102,11 +110,39 @@ def show(
     out.print(
         f"Posts: {campaign['posts']['total']}  " + "  ".join(f"{status_text(s)} {n}" for s, n in by_status.items())
     )
+    figures = {row["id"]: row for row in results["posts"]}
     if posts:
         t = Table(header_style="bold")
         for col in ("ID", "When", "Status"):
             t.add_column(col, no_wrap=True, justify="right" if col == "ID" else "left")
         t.add_column("Title", overflow="fold", ratio=1, min_width=16)
+        for col in ("Views", "Eng. rate"):
+            t.add_column(col, no_wrap=True, justify="right")
         for p in posts:
-            t.add_row(str(p["id"]), short_when(p["at"]), status_text(p["status"]), esc(p["title"]))
+            row = figures.get(p["id"])
+            shown = (count_text(row["views"]), rate_text(row["engagement_rate"])) if row else ("", "")
+            t.add_row(str(p["id"]), short_when(p["at"]), status_text(p["status"]), esc(p["title"]), *shown)
         out.print(t)
+    totals = results["totals"]
+    out.print(
+        f"Results as of {short_when(results['as_of'])}: {totals['posts']} published, "
+        f"views {count_text(totals['views'])}, engagement {count_text(totals['engagement'])}, "
+        f"engagement rate {rate_text(totals['engagement_rate'])}"
+    )
+    if results["goals"]:
+        g = Table(header_style="bold", title="Goals", title_justify="left")
+        g.add_column("Goal", no_wrap=True)
+        for col in ("Target", "Now", "Reached"):
+            g.add_column(col, no_wrap=True, justify="right")
+        for goal in results["goals"]:
+            if not goal["measured"]:
+                g.add_row(esc(goal["metric"]), f"{goal['goal']:,}", "[dim]not measured[/]", "")
+                continue
+            now_text = (
+                rate_text(goal["current"]) if goal["metric"] == "engagement_rate" else count_text(goal["current"])
+            )
+            reached = (
+                "?" if goal["percent"] is None else f"{goal['percent']:.0f}%" + (" reached" if goal["reached"] else "")
+            )
+            g.add_row(esc(goal["metric"]), f"{goal['goal']:,}", now_text, reached)
+        out.print(g)
