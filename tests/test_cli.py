@@ -159,6 +159,8 @@ def test_demo_builds_workspace_and_shows_week(tmp_path: Path) -> None:
     published = {p["id"] for p in posts if p["status"] == "published"}
     assert len(published) >= 6 and {s["post"] for s in metrics.all(SNAPSHOTS)} == published
     assert len(metrics.all(DAILY)) == 14
+    assert "Metrics report @brand.anz: 2026-W46" in result.stdout  # last week's report, in short
+    assert "Totals" in result.stdout and "Top posts" in result.stdout
 
 
 def test_demo_refuses_non_demo_folder_even_with_force(tmp_path: Path) -> None:

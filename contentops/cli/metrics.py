@@ -227,7 +227,7 @@ def report(
         out=Path(out) if out else None, chart=Path(chart) if chart else None,
     )  # fmt: skip
     if result.format == "table":
-        _print_sections(result.sections)
+        print_sections(result.sections)
     elif out is None and result.data is not None:
         sys.stdout.flush()
         sys.stdout.buffer.write(result.data)
@@ -239,7 +239,7 @@ def report(
         notes.print(f"Wrote {esc(path)}")
 
 
-def _print_sections(sections: list[Any]) -> None:
+def print_sections(sections: list[Any]) -> None:
     from rich import box
     from rich.table import Table
 

@@ -31,6 +31,7 @@ DEMO_TRY = (
     "contentops cal export -o demo.ics   # for Google Calendar or Outlook",
     "contentops clip probe clips/recap.mp4",
     'contentops post add "Encore" --at "sat 7pm" --tags summer --template recap',
+    "contentops metrics report -o last-week.html --chart last-week.png",
     "contentops history && contentops undo",
 )
 
@@ -52,6 +53,11 @@ def demo(
     this_week = cal.today(ws)
     for week in (this_week, this_week + timedelta(days=7)):
         cal.render_week(ws, week, zones=[])  # the home zone only: two grids must fit a narrow terminal
+    from ..report import metrics_report
+    from .metrics import print_sections
+
+    sections = metrics_report(ws, now=now(), fmt="table").sections
+    print_sections([s for s in sections if s is sections[0] or s.title in ("Totals", "Top posts")])
     out = console()
     out.print(f"\nDemo workspace: [bold]{esc(ws.root)}[/]  (cd into it, then try:)")
     for line in DEMO_TRY:
