@@ -27,25 +27,16 @@ Run from the repository root (about three minutes on 2 cores with the video case
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import platform
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-RESULTS_DIR = BENCH_DIR / "results"
+import benchlib as bl
 
-PINNED_NOW = "2026-11-23T09:00:00+11:00"  # a Monday morning in Sydney
 COVERS = 50
 VIDEO_COVERS = 10  # posts in the video workspace: each cover costs about a second there
 CLIP_SECONDS = 6  # the generated video: longer than the 5 s a cover frame is picked from
@@ -144,17 +135,6 @@ for post in json.loads(Path({posts!r}).read_text(encoding="utf-8")):
 
 
 # -- the generated workspaces -----------------------------------------------------------------------
-def make_clip(ffmpeg: str, path: Path) -> None:
-    """A small 1080x1920 30 fps H.264 clip (testsrc2), ``CLIP_SECONDS`` long, a keyframe every 2 s."""
-    cmd = [
-        ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"testsrc2=size=1080x1920:rate=30:duration={CLIP_SECONDS}",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-g", "60", "-pix_fmt", "yuv420p", str(path),
-    ]  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(cmd, check=True)
-
-
 def build_workspace(root: Path, count: int, video: str | None) -> Path:
     """A workspace with ``count`` scheduled posts (each with ``video`` if given), written in one transaction."""
     from contentops.calendar_ops import log_entry, new_post
@@ -162,7 +142,7 @@ def build_workspace(root: Path, count: int, video: str | None) -> Path:
     from contentops.workspace import init_workspace
 
     ws = init_workspace(root, handle="@brand.anz")
-    now = datetime.fromisoformat(PINNED_NOW).astimezone(UTC)
+    now = datetime.fromisoformat(bl.PINNED_NOW).astimezone(UTC)
     docs = []
     for i in range(count):
         at = to_utc_iso(now + timedelta(days=1 + i // 2, hours=9 * (i % 2)))
@@ -209,50 +189,7 @@ def write_pillow_case(tmp: Path, root: Path) -> Path:
     return script
 
 
-# -- running and timing -----------------------------------------------------------------------------
-def contentops_cmd() -> list[str]:
-    script = Path(sys.executable).with_name("contentops")
-    return [sys.executable, str(script)] if script.is_file() else [sys.executable, "-m", "contentops"]
-
-
-def fresh_calendar(root: Path, pristine: Path) -> Callable[[], None]:
-    """Restores the generated calendar (and drops the backups), so every run does the same work."""
-
-    def restore() -> None:
-        shutil.copy2(pristine, root / "calendar" / "calendar.json")
-        shutil.rmtree(root / "calendar" / "backups", ignore_errors=True)
-
-    return restore
-
-
-Case = tuple[list[str], dict[str, str], Callable[[], None] | None]  # argv, environment, preparation
-
-
-def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, str]:
-    t0 = time.perf_counter()
-    proc = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"command failed ({proc.returncode}): {' '.join(argv)}\n{proc.stdout}{proc.stderr}")
-    return elapsed, proc.stdout
-
-
-def measure(cases: dict[str, Case], runs: int, cwd: Path, check: Callable[[str, str], None]) -> dict[str, list[float]]:
-    """Seconds per run of each case, round-robin after one warm-up round whose runs are ``check``ed
-    (with the case's name and output) right after each ran."""
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    for round_no in range(runs + 1):  # round 0 is the warm-up
-        for name, (argv, env, prepare) in cases.items():
-            if prepare is not None:
-                prepare()
-            elapsed, stdout = run_once(argv, env, cwd)
-            if round_no == 0:
-                check(name, stdout)
-            else:
-                times[name].append(elapsed)
-    return times
-
-
+# -- the checks ------------------------------------------------------------------------------------
 def check_batch(name: str, stdout: str, root: Path) -> str:
     """Stops unless the batch made and attached all the covers (so the bench measures real work)."""
     from contentops.calendar_ops import POSTS
@@ -280,66 +217,11 @@ def describe_pngs(files: list[Path]) -> str:
     return f"{len(files)} files, {', '.join(sorted(sizes))}, {average:.0f} KB average"
 
 
-def summarise(
-    times: dict[str, list[float]], counts: dict[str, int]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    rows = [
-        {
-            "name": name,
-            "median_s": round(statistics.median(samples), 2),
-            "min_s": round(min(samples), 2),
-            "max_s": round(max(samples), 2),
-            "covers": counts[name],
-            "ms_per_cover": round(1000 * statistics.median(samples) / counts[name], 1),
-        }
-        for name, samples in times.items()
-    ]
-    median = {name: statistics.median(samples) for name, samples in times.items()}
-    ratios = []
-    for label, top, bottom in RATIOS:
-        if top not in median or bottom not in median:
-            continue
-        value = median[top] / median[bottom]
-        op, target = TARGETS.get(label, (None, None))
-        met = None if target is None else (value <= target if op == "<=" else value >= target)
-        ratios.append({"name": label, "ratio": round(value, 2), "target": f"{op} {target}" if op else None, "met": met})
-    return rows, ratios
-
-
-def print_table(rows: list[dict[str, Any]], ratios: list[dict[str, Any]]) -> None:
-    print(f"{'case':<20} {'median s':>9} {'min s':>7} {'max s':>7} {'ms/cover':>9}")
-    for r in rows:
-        print(f"{r['name']:<20} {r['median_s']:>9.2f} {r['min_s']:>7.2f} {r['max_s']:>7.2f} {r['ms_per_cover']:>9.1f}")
-    print()
-    print(f"{'ratio of medians':<34} {'value':>7}  target")
-    for r in ratios:
-        target = f"{r['target']}x " + ("ok" if r["met"] else "MISSED") if r["target"] else "reported"
-        print(f"{r['name']:<34} {r['ratio']:>6.2f}x  {target}")
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (default 5)")
-    parser.add_argument("--no-video", action="store_true", help="leave out the video cases (d) and (e)")
-    parser.add_argument(
-        "--json-out",
-        nargs="?",
-        const="",
-        default=None,
-        metavar="PATH",
-        help="also write the results as JSON (default path: bench/results/covers-<time>.json)",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temp folder (workspaces, covers) and print it")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    return args
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    tmp = Path(tempfile.mkdtemp(prefix="contentops-bench-covers-"))
-    try:
+    parser = bl.bench_parser(__doc__, "covers", 5, "keep the temp folder (workspaces, covers) and print it")
+    parser.add_argument("--no-video", action="store_true", help="leave out the video cases (d) and (e)")
+    args = bl.parse_args(parser, argv)
+    with bl.work_folder("covers", args.keep) as tmp:
         t0 = time.perf_counter()
         plain = build_workspace(tmp / "ws", COVERS, None)
         script = write_pillow_case(tmp, plain)
@@ -348,36 +230,23 @@ def main(argv: list[str] | None = None) -> int:
             from contentops.media.ffmpeg import ffmpeg_exe
 
             video_ws = tmp / "ws-video"
-            make_clip(ffmpeg_exe(), video_ws / "media" / "clip.mp4")
+            bl.make_test_video(ffmpeg_exe(), video_ws / "media" / "clip.mp4", "1080x1920", CLIP_SECONDS, crf=23)
             roots["video"] = build_workspace(video_ws, VIDEO_COVERS, "media/clip.mp4")
         build_s = time.perf_counter() - t0
 
-        base_env = {**os.environ, "CONTENTOPS_NOW": PINNED_NOW, "CONTENTOPS_USER": "bench", "NO_COLOR": "1",
-                    "COLUMNS": "120", "TERM": "dumb"}  # fmt: skip
-        # The warm-up writes the .pyc files (PYTHONDONTWRITEBYTECODE would make every run compile contentops).
-        for var in ("CONTENTOPS_HOME", "PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE", "PYTHONDEVMODE",
-                    "PYTHONTRACEMALLOC"):  # fmt: skip
-            base_env.pop(var, None)
-        envs, restores = {}, {}
-        for key, root in roots.items():
-            pristine = tmp / f"calendar-{key}.pristine.json"
-            shutil.copy2(root / "calendar" / "calendar.json", pristine)
-            envs[key] = {**base_env, "CONTENTOPS_HOME": str(root)}
-            restores[key] = fresh_calendar(root, pristine)
+        base_env = bl.bench_env(CONTENTOPS_NOW=bl.PINNED_NOW)
+        envs = {key: {**base_env, "CONTENTOPS_HOME": str(root)} for key, root in roots.items()}
+        restores = {key: bl.calendar_restorer(root) for key, root in roots.items()}
+        co = bl.contentops_cmd()
 
-        co = contentops_cmd()
+        def batch(name: str, jobs: int, key: str) -> bl.Case:
+            argv = [*co, "thumb", "batch", "--jobs", str(jobs), "--force", "--json"]
+            return bl.Case(name, argv, restores[key], envs[key])
 
-        def batch(jobs: int) -> list[str]:
-            return [*co, "thumb", "batch", "--jobs", str(jobs), "--force", "--json"]
-
-        cases: dict[str, Case] = {
-            "(a) contentops": (batch(1), envs["plain"], restores["plain"]),
-            "(b) pillow": ([sys.executable, str(script)], base_env, None),
-            "(c) jobs 2": (batch(2), envs["plain"], restores["plain"]),
-        }
+        cases = [batch("(a) contentops", 1, "plain"), bl.Case("(b) pillow", [sys.executable, str(script)]),
+                 batch("(c) jobs 2", 2, "plain")]  # fmt: skip
         if "video" in roots:
-            cases["(d) video jobs 1"] = (batch(1), envs["video"], restores["video"])
-            cases["(e) video jobs 2"] = (batch(2), envs["video"], restores["video"])
+            cases += [batch("(d) video jobs 1", 1, "video"), batch("(e) video jobs 2", 2, "video")]
 
         checks: dict[str, str] = {}
 
@@ -387,51 +256,38 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 checks[name] = check_batch(name, stdout, roots["video" if "video" in name else "plain"])
 
-        times = measure(cases, args.runs, tmp, check)
+        times = bl.measure(cases, args.runs, base_env, tmp, on_warm_up=check)
         checks["(a) files"] = describe_pngs(sorted((plain / "covers").glob("*.png")))
-        counts = {name: VIDEO_COVERS if "video" in name else COVERS for name in cases}
-        rows, ratios = summarise(times, counts)
+        counts = {name: VIDEO_COVERS if "video" in name else COVERS for name in times}
+        rows = bl.summarise(times, "s")
+        for row in rows:
+            row["covers"] = counts[row["name"]]
+            row["ms_per_cover"] = round(1000 * statistics.median(times[row["name"]]) / row["covers"], 1)
+        ratio_rows = bl.ratios(times, RATIOS, TARGETS)
 
-        print(f"python     {sys.executable} ({platform.python_version()})")
-        print(f"contentops {' '.join(co[1:] if co[0] == sys.executable else co)}")
-        print(f"workspace  {COVERS} scheduled posts, CONTENTOPS_NOW={PINNED_NOW}; built in {build_s:.1f} s")
-        if "video" in roots:
-            print(f"video      {VIDEO_COVERS} posts sharing one 1080x1920 {CLIP_SECONDS} s testsrc2 clip (d, e)")
-        for name, note in checks.items():
-            print(f"check      {name}: {note}")
-        load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-        print(f"load avg   {load} on {os.cpu_count()} CPUs (other work on the machine makes the numbers noisy)")
-        print(f"runs       {args.runs} per case, round-robin, after a warm-up round; calendar restored before each")
-        print()
-        print_table(rows, ratios)
+        video_line = f"{VIDEO_COVERS} posts sharing one 1080x1920 {CLIP_SECONDS} s testsrc2 clip (d, e)"
+        bl.print_header(
+            [
+                ("contentops", " ".join(bl.shown(co))),
+                ("workspace", f"{COVERS} scheduled posts, CONTENTOPS_NOW={bl.PINNED_NOW}; built in {build_s:.1f} s"),
+                *([("video", video_line)] if "video" in roots else []),
+                *(("check", f"{name}: {note}") for name, note in checks.items()),
+            ],
+            f"{args.runs} per case, round-robin, after a warm-up round; calendar restored before each",
+        )
+        bl.print_table(rows, [*bl.timing_columns("case", "s"), bl.Column("ms/cover", "ms_per_cover", "{:.1f}")])
+        bl.print_ratios(ratio_rows)
 
-        if args.json_out is not None:
-            out = Path(args.json_out or RESULTS_DIR / f"covers-{time.strftime('%Y%m%dT%H%M%S')}.json")
-            out.parent.mkdir(parents=True, exist_ok=True)
-            report = {
-                "python": sys.executable,
-                "python_version": platform.python_version(),
-                "platform": platform.platform(),
-                "cpus": os.cpu_count(),
-                "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-                "runs": args.runs,
-                "covers": counts,
-                "contentops_now": PINNED_NOW,
-                "video": f"1080x1920 testsrc2, {CLIP_SECONDS} s" if "video" in roots else None,
-                "checks": checks,
-                "commands": {name: argv_ for name, (argv_, _, _) in cases.items()},
-                "results": rows,
-                "ratios": ratios,
-                "samples_s": {k: [round(v, 3) for v in vs] for k, vs in times.items()},
-            }
-            out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            print(f"\nJSON written to {out}")
-        if args.keep:
-            print(f"\nkept: {tmp} (workspaces ws/ and ws-video/, Pillow covers in pillow-covers/)")
-        return 0 if all(r["met"] is not False for r in ratios) else 1
-    finally:
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+        report = {
+            "covers": counts,
+            "contentops_now": bl.PINNED_NOW,
+            "video": f"1080x1920 testsrc2, {CLIP_SECONDS} s" if "video" in roots else None,
+            "checks": checks,
+            "results": rows,
+            "ratios": ratio_rows,
+        }
+        kept = f"kept: {tmp} (workspaces ws/ and ws-video/, Pillow covers in pillow-covers/)"
+        return bl.finish(args, "covers", cases, times, "s", report, verdict=ratio_rows, kept=kept)
 
 
 if __name__ == "__main__":

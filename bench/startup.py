@@ -20,28 +20,11 @@ Run from the repository root::
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import random
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-RESULTS_DIR = BENCH_DIR / "results"
-
-# The clock every command sees: a Monday morning in Sydney, so the agenda's seven days
-# (Monday to Sunday) sit in the middle of the generated year.
-PINNED_NOW = "2026-11-23T09:00:00+11:00"
+import benchlib as bl
 
 # Keep in sync with TYPER_SETTINGS in contentops/cli/app.py. The floor must not import
 # contentops, so the settings are copied here literally; main() checks they still match.
@@ -77,91 +60,7 @@ if __name__ == "__main__":
     app(prog_name="floor")
 '''
 
-TARGETS = {"--help": 1.3, "cal agenda": 2.0}
-
-STATUS_FUTURE = ["idea", "draft", "draft", "in-review", "changes-requested", "approved", "scheduled", "scheduled"]
-STATUS_PAST = ["published"] * 8 + ["cancelled", "draft"]
-PILLARS = ["campaign-highlight", "creator-showcase", "educational", "event-recap", "trend", "announcement"]
-OWNERS = ["mia", "jack", "aroha", "liam", "chloe", None]
-WORDS = ["summer", "drop", "teaser", "behind", "scenes", "creator", "collab", "recap", "sale", "launch", "q&a"]
-
-
-# -- the generated calendar ------------------------------------------------------------------
-def make_posts(count: int, seed: int = 2026) -> list[dict[str, Any]]:
-    """``count`` post documents over about a year around PINNED_NOW; about 8% unscheduled."""
-    from contentops.timeutil import UTC, get_zone, to_utc_iso
-
-    rng = random.Random(seed)
-    zone = get_zone("Australia/Sydney")
-    now = datetime.fromisoformat(PINNED_NOW).astimezone(UTC)
-    start = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=182)
-    posts = []
-    for i in range(count):
-        day = start + timedelta(days=rng.randrange(365))  # wall-clock arithmetic in the home zone
-        at = day.replace(hour=rng.randrange(7, 22), minute=rng.choice((0, 15, 30, 45))).astimezone(UTC)
-        unscheduled = rng.random() < 0.08
-        past = at < now
-        status = rng.choice(["idea", "draft"]) if unscheduled else rng.choice(STATUS_PAST if past else STATUS_FUTURE)
-        created = (now if unscheduled else at) - timedelta(days=rng.randrange(3, 40))
-        by = rng.choice(OWNERS[:-1])
-        log = [{"at": to_utc_iso(created), "by": by, "action": "created", "status": "draft"}]
-        doc: dict[str, Any] = {
-            "title": " ".join(rng.sample(WORDS, 3)).capitalize() + f" #{i + 1}",
-            "status": status,
-            "at": None if unscheduled else to_utc_iso(at),
-            "tz": "Australia/Sydney",
-            "pillar": rng.choice(PILLARS),
-            "campaign": None,
-            "caption": "Caption text for the bench " * rng.randrange(1, 4),
-            "hashtags": ["#" + w.replace("&", "and").capitalize() for w in rng.sample(WORDS, rng.randrange(0, 4))],
-            "owner": rng.choice(OWNERS),
-            "video": None,
-            "url": None,
-            "created_at": to_utc_iso(created),
-            "updated_at": to_utc_iso(created),
-        }
-        if status in ("approved", "scheduled", "published"):
-            doc["approved_by"] = "lead"
-            doc["approved_at"] = to_utc_iso(created + timedelta(days=1))
-            log.append({"at": doc["approved_at"], "by": "lead", "action": "approve", "status": "approved"})
-        if status == "published":
-            doc["url"] = f"https://www.tiktok.com/@brand.anz/video/{7300000000000000000 + i}"
-            doc["published_at"] = to_utc_iso(at)
-            log.append({"at": doc["published_at"], "by": by, "action": "publish", "status": "published"})
-        doc["log"] = log
-        posts.append(doc)
-    return posts
-
-
-def build_workspace(root: Path, count: int) -> Path:
-    """A workspace in ``root`` whose calendar holds ``count`` posts, written in one transaction."""
-    from contentops.workspace import init_workspace
-
-    ws = init_workspace(root / "ws", handle="@brand.anz", name="Bench")
-    with ws.store("bench").transaction("bench") as tx:
-        tx.insert_many("posts", make_posts(count))
-        tx.summary = f"bench: generated {count} posts"
-    return ws.root
-
-
-# -- running and timing -----------------------------------------------------------------------
-def contentops_cmd(via: str) -> list[str]:
-    """How contentops is started: its installed console script, run by this Python, or ``-m``."""
-    if via == "module":
-        return [sys.executable, "-m", "contentops"]
-    script = Path(sys.executable).with_name("contentops")
-    if not script.is_file():
-        sys.exit(f"no console script next to {sys.executable}; run with --via module or install contentops")
-    return [sys.executable, str(script)]
-
-
-def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
-    t0 = time.perf_counter()
-    proc = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"command failed ({proc.returncode}): {' '.join(argv)}\n{proc.stdout}{proc.stderr}")
-    return elapsed, proc
+TARGETS = {"--help": ("<=", 1.3), "cal agenda": ("<=", 2.0)}
 
 
 def check_settings_in_sync() -> None:
@@ -175,62 +74,8 @@ def check_settings_in_sync() -> None:
         )
 
 
-Case = tuple[str, list[str], Callable[[], None] | None]  # name, argv, preparation outside the timing
-Samples = dict[str, list[float]]
-
-
-def measure(cases: list[Case], runs: int, env: dict[str, str], cwd: Path) -> tuple[Samples, dict[str, str]]:
-    """Seconds per run of each case, round-robin after one warm-up round; and the warm-up outputs."""
-    times: Samples = {name: [] for name, _, _ in cases}
-    outputs: dict[str, str] = {}
-    for round_no in range(runs + 1):  # round 0 is the warm-up (writes .pyc files, fills the page cache)
-        for name, argv, prepare in cases:
-            if prepare is not None:
-                prepare()
-            elapsed, proc = run_once(argv, env, cwd)
-            if round_no == 0:
-                outputs[name] = proc.stdout
-            else:
-                times[name].append(elapsed)
-    return times, outputs
-
-
-def summarise(cases: list[Case], times: Samples) -> list[dict[str, Any]]:
-    floor = statistics.median(times["floor"])
-    results = []
-    for name, argv, _ in cases:
-        median = statistics.median(times[name])
-        target = TARGETS.get(name)
-        results.append(
-            {
-                "name": name,
-                "argv": argv[1:] if argv[0] == sys.executable else argv,
-                "median_ms": round(median * 1000, 1),
-                "min_ms": round(min(times[name]) * 1000, 1),
-                "max_ms": round(max(times[name]) * 1000, 1),
-                "ratio_to_floor": round(median / floor, 2),
-                "target_ratio": target,
-                "meets_target": None if target is None else median / floor <= target,
-            }
-        )
-    return results
-
-
-def print_table(results: list[dict[str, Any]]) -> None:
-    print(f"{'command':<12} {'median ms':>10} {'min ms':>8} {'max ms':>8} {'x floor':>8}  target")
-    for r in results:
-        target = ""
-        if r["target_ratio"] is not None:
-            target = f"<= {r['target_ratio']}x " + ("ok" if r["meets_target"] else "MISSED")
-        print(
-            f"{r['name']:<12} {r['median_ms']:>10.1f} {r['min_ms']:>8.1f} {r['max_ms']:>8.1f} "
-            f"{r['ratio_to_floor']:>7.2f}x  {target}".rstrip()
-        )
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=15, help="timed runs per command (default 15)")
+def main(argv: list[str] | None = None) -> int:
+    parser = bl.bench_parser(__doc__, "startup", 15, "keep the generated workspace and print its path")
     parser.add_argument("--posts", type=int, default=5000, help="posts in the generated calendar (default 5000)")
     parser.add_argument(
         "--via",
@@ -238,103 +83,53 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="script",
         help="start contentops through its console script (default) or 'python -m contentops'",
     )
-    parser.add_argument(
-        "--json-out",
-        nargs="?",
-        const="",
-        default=None,
-        metavar="PATH",
-        help="also write the results as JSON (default path: bench/results/startup-<time>.json)",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the generated workspace and print its path")
-    args = parser.parse_args(argv)
-    if args.runs < 1 or args.posts < 1:
-        parser.error("--runs and --posts must be at least 1")
-    return args
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    args = bl.parse_args(parser, argv, "posts")
     check_settings_in_sync()
-    tmp = Path(tempfile.mkdtemp(prefix="contentops-bench-"))
-    try:
+    with bl.work_folder("startup", args.keep) as tmp:
         t0 = time.perf_counter()
-        root = build_workspace(tmp, args.posts)
+        root = bl.posts_workspace(tmp, args.posts).root
         build_s = time.perf_counter() - t0
         calendar = root / "calendar" / "calendar.json"
-        pristine = tmp / "calendar.pristine.json"
-        shutil.copy2(calendar, pristine)
-
-        def fresh_calendar() -> None:  # every 'post add' starts from the same calendar
-            shutil.copy2(pristine, calendar)
-            shutil.rmtree(root / "calendar" / "backups", ignore_errors=True)
-
+        fresh_calendar = bl.calendar_restorer(root)  # every 'post add' starts from the same calendar
         floor = tmp / "floor.py"
         floor.write_text(FLOOR_SOURCE.format(settings=FLOOR_TYPER_SETTINGS), encoding="utf-8")
-        env = {
-            **os.environ,
-            "CONTENTOPS_HOME": str(root),
-            "CONTENTOPS_NOW": PINNED_NOW,
-            "CONTENTOPS_USER": "bench",
-            "NO_COLOR": "1",
-            "COLUMNS": "120",
-            "TERM": "dumb",
-        }
-        for var in ("PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE", "PYTHONDEVMODE", "PYTHONTRACEMALLOC"):
-            env.pop(var, None)
+        env = bl.bench_env(CONTENTOPS_HOME=str(root), CONTENTOPS_NOW=bl.PINNED_NOW)
 
-        co = contentops_cmd(args.via)
-        cases: list[Case] = [
-            ("floor", [sys.executable, str(floor), "--help"], None),
-            ("floor run", [sys.executable, str(floor), "--name", "bench"], None),
-            ("--help", [*co, "--help"], None),
-            ("cal agenda", [*co, "cal", "agenda"], None),
-            ("post add", [*co, "post", "add", "x", "--at", "fri 6pm"], fresh_calendar),
+        co = bl.contentops_cmd(args.via)
+        cases = [
+            bl.Case("floor", [sys.executable, str(floor), "--help"]),
+            bl.Case("floor run", [sys.executable, str(floor), "--name", "bench"]),
+            bl.Case("--help", [*co, "--help"]),
+            bl.Case("cal agenda", [*co, "cal", "agenda"]),
+            bl.Case("post add", [*co, "post", "add", "x", "--at", "fri 6pm"], fresh_calendar),
         ]
-        times, outputs = measure(cases, args.runs, env, tmp)
+        outputs: dict[str, str] = {}
+        times = bl.measure(cases, args.runs, env, tmp, on_warm_up=outputs.__setitem__)
         fresh_calendar()
-        results = summarise(cases, times)
+        results = bl.summarise(times, "ms", base="floor", targets=TARGETS)
 
         agenda = outputs["cal agenda"].strip().splitlines()
-        print(f"python     {sys.executable} ({platform.python_version()})")
-        print(f"contentops {' '.join(co[1:] if co[0] == sys.executable else co)}")
-        print(
-            f"calendar   {args.posts} posts, {calendar.stat().st_size / 1e6:.1f} MB, built in {build_s:.1f} s; "
-            f"CONTENTOPS_NOW={PINNED_NOW}"
+        size = f"{calendar.stat().st_size / 1e6:.1f} MB"
+        bl.print_header(
+            [
+                ("contentops", " ".join(bl.shown(co))),
+                ("calendar", f"{args.posts} posts, {size}, built in {build_s:.1f} s; CONTENTOPS_NOW={bl.PINNED_NOW}"),
+                ("agenda", agenda[-1] if agenda else "(no output)"),
+            ],
+            f"{args.runs} per command after 1 warm-up round; post add starts from a fresh calendar copy",
         )
-        print(f"agenda     {agenda[-1] if agenda else '(no output)'}")
-        load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-        print(f"load avg   {load} (other work on the machine makes the numbers noisy)")
-        print(f"runs       {args.runs} per command after 1 warm-up round; post add starts from a fresh calendar copy")
-        print()
-        print_table(results)
+        bl.print_table(results, [*bl.timing_columns("command", "ms"), *bl.ratio_columns("x floor")])
 
-        if args.json_out is not None:
-            out = Path(args.json_out or RESULTS_DIR / f"startup-{time.strftime('%Y%m%dT%H%M%S')}.json")
-            out.parent.mkdir(parents=True, exist_ok=True)
-            report = {
-                "python": sys.executable,
-                "python_version": platform.python_version(),
-                "platform": platform.platform(),
-                "cpus": os.cpu_count(),
-                "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-                "via": args.via,
-                "runs": args.runs,
-                "posts": args.posts,
-                "calendar_bytes": calendar.stat().st_size,
-                "contentops_now": PINNED_NOW,
-                "post_add": "fresh calendar copy per run (restored outside the timing)",
-                "results": results,
-                "samples_ms": {k: [round(v * 1000, 2) for v in vs] for k, vs in times.items()},
-            }
-            out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-            print(f"\nJSON written to {out}")
-        if args.keep:
-            print(f"\nworkspace kept: {root} (floor app: {floor})")
-        return 0 if all(r["meets_target"] is not False for r in results) else 1
-    finally:
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+        report = {
+            "via": args.via,
+            "posts": args.posts,
+            "calendar_bytes": calendar.stat().st_size,
+            "contentops_now": bl.PINNED_NOW,
+            "post_add": "fresh calendar copy per run (restored outside the timing)",
+            "results": results,
+        }
+        kept = f"workspace kept: {root} (floor app: {floor})"
+        return bl.finish(args, "startup", cases, times, "ms", report, verdict=results, kept=kept)
 
 
 if __name__ == "__main__":

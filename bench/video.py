@@ -24,26 +24,22 @@ Run from the repository root (it takes a few minutes: moviepy is slow)::
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-RESULTS_DIR = BENCH_DIR / "results"
+import benchlib as bl
 
 CAPTION = "Kia ora Tāmaki Makaurau! Summer sale on now 🎉"
 START, END = 2, 12  # the cut, seconds
 BATCH_CLIPS, BATCH_SECONDS = 6, 5
 TARGETS = {"(a) / (b)": ("<=", 1.15), "(c) / (a)": (">=", 4.0)}
+RATIOS = (  # label, numerator, denominator
+    ("(a) / (b)", "(a) contentops", "(b) ffmpeg"),
+    ("(c) / (a)", "(c) moviepy", "(a) contentops"),
+    ("batch --jobs 1 / --jobs 2", "(d) batch --jobs 1", "(d) batch --jobs 2"),
+)
 
 # (c): what a person would write with moviepy 2 for the same clip. Filled in with str.format.
 MOVIEPY_SCRIPT = '''\
@@ -105,19 +101,7 @@ def handwritten_ffmpeg(ffmpeg: str, source: str, logo: str, output: str) -> list
     ]  # fmt: skip
 
 
-# -- the generated source ---------------------------------------------------------------------
-def make_source(ffmpeg: str, path: Path, seconds: int) -> None:
-    """1920x1080 30 fps H.264 (a keyframe every 2 s, as cameras write) with a 48 kHz AAC sine tone."""
-    cmd = [
-        ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
-        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-g", "60", "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-b:a", "160k", "-shortest", str(path),
-    ]  # fmt: skip
-    subprocess.run(cmd, check=True)
-
-
+# -- the generated data ----------------------------------------------------------------------
 def prepare(folder: Path, logo: Path) -> None:
     """What (b) and (c) are given ready-made, as contentops has them: ``caption.ass`` and ``fonts/`` (the
     ASS document and fonts contentops uses for the caption), and ``logo.png`` as RGBA (moviepy's ImageClip
@@ -144,21 +128,7 @@ def write_cutlist(path: Path, source: Path) -> None:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
-# -- running and timing -----------------------------------------------------------------------
-def contentops_cmd() -> list[str]:
-    script = Path(sys.executable).with_name("contentops")
-    return [sys.executable, str(script)] if script.is_file() else [sys.executable, "-m", "contentops"]
-
-
-def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> float:
-    t0 = time.perf_counter()
-    proc = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"command failed ({proc.returncode}): {' '.join(argv)}\n{proc.stdout}{proc.stderr}")
-    return elapsed
-
-
+# -- the checks ------------------------------------------------------------------------------
 def has_batch(co: list[str], env: dict[str, str], cwd: Path) -> bool:
     proc = subprocess.run([*co, "clip", "batch", "--help"], env=env, cwd=cwd, capture_output=True, check=False)
     return proc.returncode == 0
@@ -172,76 +142,22 @@ def describe(path: Path) -> str:
     return f"{info.display_width}x{info.display_height}, {info.duration:.2f} s, {'audio' if info.audio else 'NO AUDIO'}"
 
 
-def summarise(times: dict[str, list[float]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    rows = [
-        {
-            "name": name,
-            "median_s": round(statistics.median(samples), 2),
-            "min_s": round(min(samples), 2),
-            "max_s": round(max(samples), 2),
-        }
-        for name, samples in times.items()
-    ]
-    median = {name: statistics.median(samples) for name, samples in times.items()}
-    ratios = []
-    for label, top, bottom in (
-        ("(a) / (b)", "(a) contentops", "(b) ffmpeg"),
-        ("(c) / (a)", "(c) moviepy", "(a) contentops"),
-        ("batch --jobs 1 / --jobs 2", "(d) batch --jobs 1", "(d) batch --jobs 2"),
-    ):
-        if top not in median or bottom not in median:
-            continue
-        value = median[top] / median[bottom]
-        op, target = TARGETS.get(label, (None, None))
-        met = None if target is None else (value <= target if op == "<=" else value >= target)
-        ratios.append({"name": label, "ratio": round(value, 2), "target": f"{op} {target}" if op else None, "met": met})
-    return rows, ratios
-
-
-def print_table(rows: list[dict[str, Any]], ratios: list[dict[str, Any]]) -> None:
-    print(f"{'case':<22} {'median s':>9} {'min s':>7} {'max s':>7}")
-    for r in rows:
-        print(f"{r['name']:<22} {r['median_s']:>9.2f} {r['min_s']:>7.2f} {r['max_s']:>7.2f}")
-    print()
-    print(f"{'ratio of medians':<26} {'value':>7}  target")
-    for r in ratios:
-        target = f"{r['target']}x " + ("ok" if r["met"] else "MISSED") if r["target"] else "reported"
-        print(f"{r['name']:<26} {r['ratio']:>6.2f}x  {target}")
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per case (default 3)")
-    parser.add_argument("--source-seconds", type=int, default=15, help="length of the generated source (default 15)")
-    parser.add_argument(
-        "--json-out",
-        nargs="?",
-        const="",
-        default=None,
-        metavar="PATH",
-        help="also write the results as JSON (default path: bench/results/video-<time>.json)",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the temp folder (source, outputs) and print its path")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    if args.source_seconds < max(END, 2 * (BATCH_CLIPS - 1) + BATCH_SECONDS):
-        parser.error(f"--source-seconds must be at least {max(END, 2 * (BATCH_CLIPS - 1) + BATCH_SECONDS)}")
-    return args
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    parser = bl.bench_parser(__doc__, "video", 3, "keep the temp folder (source, outputs) and print its path")
+    parser.add_argument("--source-seconds", type=int, default=15, help="length of the generated source (default 15)")
+    args = bl.parse_args(parser, argv)
+    shortest = max(END, 2 * (BATCH_CLIPS - 1) + BATCH_SECONDS)
+    if args.source_seconds < shortest:
+        parser.error(f"--source-seconds must be at least {shortest}")
     from contentops.media.ffmpeg import ffmpeg_exe
     from contentops.media.fonts import default_font
     from contentops.media.style import clip_style
 
     ffmpeg = ffmpeg_exe()
-    tmp = Path(tempfile.mkdtemp(prefix="contentops-bench-video-"))
-    try:
+    with bl.work_folder("video", args.keep) as tmp:
         source = tmp / "source.mp4"
         t0 = time.perf_counter()
-        make_source(ffmpeg, source, args.source_seconds)
+        bl.make_test_video(ffmpeg, source, "1920x1080", args.source_seconds, crf=18, tone=True)
         make_s = time.perf_counter() - t0
         logo = clip_style(None).logo
         assert logo is not None
@@ -261,85 +177,52 @@ def main(argv: list[str] | None = None) -> int:
             encoding="utf-8",
         )
         write_cutlist(tmp / "cuts.csv", source)
-        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb"}
-        # No workspace: the packaged brand kit, as in the other two cases. PYTHONDONTWRITEBYTECODE would make
-        # every run compile contentops again.
-        for var in ("CONTENTOPS_HOME", "PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE", "PYTHONDEVMODE",
-                    "PYTHONTRACEMALLOC"):  # fmt: skip
-            env.pop(var, None)
+        env = bl.bench_env()  # no workspace: the packaged brand kit, as in the other two cases
 
-        co = contentops_cmd()
+        co = bl.contentops_cmd()
         cut = [*co, "clip", "cut", str(source), "--start", str(START), "--end", str(END), "--frame", "crop"]
-        cases = {
-            "(a) contentops": [*cut, "--caption", CAPTION, "-o", str(tmp / "a.mp4"), "--force"],
-            "(b) ffmpeg": handwritten_ffmpeg(ffmpeg, str(source), str(logo.file), str(tmp / "b.mp4")),
-            "(c) moviepy": [sys.executable, str(script)],
-        }
+        cases = [
+            bl.Case("(a) contentops", [*cut, "--caption", CAPTION, "-o", str(tmp / "a.mp4"), "--force"]),
+            bl.Case("(b) ffmpeg", handwritten_ffmpeg(ffmpeg, str(source), str(logo.file), str(tmp / "b.mp4"))),
+            bl.Case("(c) moviepy", [sys.executable, str(script)]),
+        ]
         batch_note = f"{BATCH_CLIPS} clips of {BATCH_SECONDS} s from cuts.csv, --force"
         if has_batch(co, env, tmp):
             for jobs in (1, 2):
-                out = str(tmp / f"batch{jobs}")
-                cases[f"(d) batch --jobs {jobs}"] = [
-                    *co,
-                    "clip",
-                    "batch",
-                    "cuts.csv",
-                    "-o",
-                    out,
-                    "-j",
-                    str(jobs),
-                    "--force",
-                ]
+                batch = [*co, "clip", "batch", "cuts.csv", "-o", str(tmp / f"batch{jobs}"), "-j", str(jobs), "--force"]
+                cases.append(bl.Case(f"(d) batch --jobs {jobs}", batch))
         else:
             batch_note = "skipped: this contentops has no `clip batch` command"
 
-        source.read_bytes()  # warm-up: the source in the page cache, contentops' .pyc files written
-        run_once([*co, "--help"], env, tmp)
-        times: dict[str, list[float]] = {name: [] for name in cases}
-        for _ in range(args.runs):
-            for name, argv_ in cases.items():
-                times[name].append(run_once(argv_, env, tmp))
-        rows, ratios = summarise(times)
+        # The warm-up (not a round of the cases: they take minutes): the source in the page cache,
+        # contentops' .pyc files written.
+        source.read_bytes()
+        bl.run_once([*co, "--help"], env, tmp)
+        times = bl.measure(cases, args.runs, env, tmp, warm_up=False)
+        rows = bl.summarise(times, "s")
+        ratio_rows = bl.ratios(times, RATIOS, TARGETS)
 
-        print(f"python     {sys.executable} ({platform.python_version()})")
-        print(f"ffmpeg     {ffmpeg}")
-        print(f"source     1920x1080 30 fps, {args.source_seconds} s, made in {make_s:.1f} s; cut {START}-{END} s")
-        for name in ("a", "b", "c"):
-            print(f"output {name}   {describe(tmp / f'{name}.mp4')}")
-        print(f"batch      {batch_note}")
-        load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-        print(f"load avg   {load} (other work on the machine makes the numbers noisy)")
-        print(f"runs       {args.runs} per case, round-robin, after a warm-up")
-        print()
-        print_table(rows, ratios)
+        bl.print_header(
+            [
+                ("ffmpeg", ffmpeg),
+                ("source", f"1920x1080 30 fps, {args.source_seconds} s, made in {make_s:.1f} s; cut {START}-{END} s"),
+                *((f"output {name}", describe(tmp / f"{name}.mp4")) for name in ("a", "b", "c")),
+                ("batch", batch_note),
+            ],
+            f"{args.runs} per case, round-robin, after a warm-up",
+        )
+        bl.print_table(rows, bl.timing_columns("case", "s"))
+        bl.print_ratios(ratio_rows)
 
-        if args.json_out is not None:
-            out = Path(args.json_out or RESULTS_DIR / f"video-{time.strftime('%Y%m%dT%H%M%S')}.json")
-            out.parent.mkdir(parents=True, exist_ok=True)
-            report = {
-                "python": sys.executable,
-                "python_version": platform.python_version(),
-                "platform": platform.platform(),
-                "cpus": os.cpu_count(),
-                "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-                "runs": args.runs,
-                "source": {"size": "1920x1080", "fps": 30, "seconds": args.source_seconds},
-                "cut": [START, END],
-                "caption": CAPTION,
-                "batch": batch_note,
-                "commands": {name: argv_ for name, argv_ in cases.items()},
-                "results": rows,
-                "ratios": ratios,
-                "samples_s": {k: [round(v, 3) for v in vs] for k, vs in times.items()},
-            }
-            out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            print(f"\nJSON written to {out}")
-        if args.keep:
-            print(f"\nkept: {tmp}")
-        return 0 if all(r["met"] is not False for r in ratios) else 1
-    finally:
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+        report = {
+            "source": {"size": "1920x1080", "fps": 30, "seconds": args.source_seconds},
+            "cut": [START, END],
+            "caption": CAPTION,
+            "batch": batch_note,
+            "results": rows,
+            "ratios": ratio_rows,
+        }
+        return bl.finish(args, "video", cases, times, "s", report, verdict=ratio_rows, kept=f"kept: {tmp}")
 
 
 if __name__ == "__main__":
