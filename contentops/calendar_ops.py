@@ -102,6 +102,7 @@ def post_json(post: dict[str, Any]) -> dict[str, Any]:
         "owner": post.get("owner"),
         "video": post.get("video"),
         "cover": post.get("cover"),
+        "assets": list(post.get("assets", [])),
         "url": post.get("url"),
         "approved_by": post.get("approved_by"),
         "approved_at": local_iso(post.get("approved_at"), zone),
@@ -415,12 +416,15 @@ def edit_post(
     at: str | None = None,
     tz: str | None = None,
     unschedule: bool = False,
+    add_assets: Iterable[int] = (),
+    remove_assets: Iterable[int] = (),
     actor: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """Change fields of a post. Returns the post and notes for the user.
 
     Changing what viewers see (title, caption, hashtags, video) of an approved or scheduled
-    post sends it back to review: the approval was for the old content.
+    post sends it back to review: the approval was for the old content. Linking assets
+    (``add_assets``, ``remove_assets``: asset ids) does not; see contentops.assets.
     """
     store = ws.store(actor)
     notes: list[str] = []
@@ -450,6 +454,13 @@ def edit_post(
             fields["owner"] = owner or None
         if video is not None:
             fields["video"] = video or None
+        if add_assets or remove_assets:
+            from .assets import link_assets
+
+            linked, link_notes = link_assets(tx, post, add_assets, remove_assets)
+            notes.extend(link_notes)
+            if linked != post.get("assets", []):
+                fields["assets"] = linked
         if unschedule:
             if post["status"] == "scheduled":
                 raise TransitionError(

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+from .assets import asset_findings
 from .brand import BRAND_FILE, Language, load_language
 from .calendar_ops import CAMPAIGNS, POSTS
 from .errors import UsageError, ValidationError
@@ -41,6 +42,8 @@ RULES: dict[str, tuple[str, str]] = {
     "missing-cover": ("warning", "scheduled without a cover"),
     "holiday": ("warning", "on a public holiday of a region in [calendar] regions"),
     "campaign-dates": ("warning", "outside its campaign's dates"),
+    "asset-consent": ("error", "approved or scheduled, using a creator submission without granted consent"),
+    "asset-changed": ("warning", "an asset file of the post is missing or changed since it was registered"),
 }
 _CLOSED = ("published", "cancelled")
 _APPROVED = ("approved", "scheduled", "published")
@@ -314,6 +317,8 @@ def check_calendar(
     for p in timed:
         raw.extend(_timing(p, now, rules))
         raw.extend(_dates(p, zone, holidays, campaigns))
+    if levels["asset-consent"] != "off" or levels["asset-changed"] != "off":
+        raw.extend(asset_findings(ws.root, view, checked))
 
     rank = {level: i for i, level in enumerate(LEVELS)}
     kept = sorted(

@@ -20,7 +20,8 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 3) on warnings too.")] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Check the calendar: spacing, posts per day, captions, hashtags, brand words, approvals, holidays.
+    """Check the calendar: spacing, posts per day, captions, hashtags, brand words, approvals, holidays,
+    creator consent and asset files.
 
     Looks at 28 days from today (home-zone days) and every unscheduled post; changes nothing.
     Exits 0 when clean, 3 on errors (or on warnings with --strict).

@@ -64,6 +64,8 @@ def _show(post: dict[str, Any]) -> None:
         t.add_row("Caption", esc(post["caption"]))
     if post["hashtags"]:
         t.add_row("Hashtags", esc(" ".join(post["hashtags"])))
+    if post["assets"]:
+        t.add_row("Assets", ", ".join(map(str, post["assets"])) + "  [dim](contentops asset show ID)[/]")
     if post["approved_by"]:
         t.add_row("Approved", f"by {esc(post['approved_by'])}, {when_text(post['approved_at'])}")
     for entry in post["log"]:
@@ -199,11 +201,19 @@ def edit(
     at: AtOpt = None,
     tz: TzOpt = None,
     unschedule: Annotated[bool, typer.Option("--unschedule", help="Remove the post's time.")] = False,
+    asset: Annotated[
+        list[str] | None, typer.Option("--asset", help="Link an asset ('contentops asset list'; repeat).")
+    ] = None,
+    no_asset: Annotated[list[str] | None, typer.Option("--no-asset", help="Unlink an asset (repeat).")] = None,
     by: ByOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Change a post. Editing the title, caption, hashtags or video of an approved or
-    scheduled post sends it back to review."""
+    scheduled post sends it back to review; linking assets does not.
+
+    Example: contentops post edit 12 --asset 3 --asset 4 --no-asset 2
+    """
+    from ..assets import parse_asset_id
     from ..calendar_ops import edit_post, parse_post_id
 
     post, notes = edit_post(
@@ -222,6 +232,8 @@ def edit(
         at=at,
         tz=tz,
         unschedule=unschedule,
+        add_assets=[parse_asset_id(a) for a in asset or []],
+        remove_assets=[parse_asset_id(a) for a in no_asset or []],
         actor=by,
     )
     if json_:
