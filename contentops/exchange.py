@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -53,9 +53,9 @@ from .workspace import Workspace
 
 FORMATS = ("ics", "csv", "json")
 COLUMNS = ("id", "title", "status", "at", "tz", "pillar", "campaign", "caption", "hashtags", "owner", "video", "url")
-# Keys of post_json() that only the workflow (or ``thumb``, for the cover) sets: accepted in imported files
-# and ignored.
-READ_ONLY = ("cover", "approved_by", "approved_at", "published_at", "created_at", "updated_at", "log")
+# Keys of post_json() that only the workflow (or ``thumb``, for the cover, and ``post edit --asset``, for
+# the assets) sets: accepted in imported files and ignored.
+READ_ONLY = ("cover", "assets", "approved_by", "approved_at", "published_at", "created_at", "updated_at", "log")
 CONFIRMED = ("approved", "scheduled", "published")
 EVENT_MINUTES = 15
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -195,11 +195,14 @@ def csv_bytes(posts: list[dict[str, Any]]) -> bytes:
 Row = tuple[int, dict[str, str]]  # (row number as the user sees it, column -> text)
 
 
-def read_rows(path: Path) -> tuple[str, list[Row]]:
+def read_rows(
+    path: Path, columns: Sequence[str] = COLUMNS, ignored: Sequence[str] = READ_ONLY
+) -> tuple[str, list[Row]]:
     """Read a CSV or JSON file (by extension, else by its first character) into rows of text.
 
     CSV rows are numbered like a spreadsheet (the header is row 1); JSON rows by their place
-    in the list (the first is row 1)."""
+    in the list (the first is row 1). A column outside ``columns`` and ``ignored`` is refused
+    (a typing mistake); JSON rows leave out the ``ignored`` ones. The defaults are the calendar's."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -224,7 +227,7 @@ def read_rows(path: Path) -> tuple[str, list[Row]]:
             f"{path.name} is not UTF-8 text (byte {exc.start})", hint="save it as 'CSV UTF-8' in Excel"
         ) from None
     is_json = suffix == ".json" or (suffix != ".csv" and text.lstrip()[:1] in ("[", "{"))
-    rows = _json_rows(path, text) if is_json else _csv_rows(path, text)
+    rows = _json_rows(path, text, columns, ignored) if is_json else _csv_rows(path, text, columns, ignored)
     if len(rows) > MAX_IMPORT_ROWS:
         raise UsageError(
             f"{path.name} has more than {MAX_IMPORT_ROWS} rows; an import takes at most {MAX_IMPORT_ROWS}",
@@ -233,22 +236,22 @@ def read_rows(path: Path) -> tuple[str, list[Row]]:
     return ("json" if is_json else "csv"), rows
 
 
-def _check_column(row_no: int, name: str) -> None:
-    if name not in COLUMNS and name not in READ_ONLY:
-        raise UsageError(f"row {row_no}, column {name!r}: unknown column", hint=f"columns: {','.join(COLUMNS)}")
+def _check_column(row_no: int, name: str, columns: Sequence[str], ignored: Sequence[str]) -> None:
+    if name not in columns and name not in ignored:
+        raise UsageError(f"row {row_no}, column {name!r}: unknown column", hint=f"columns: {','.join(columns)}")
 
 
-def _csv_rows(path: Path, text: str) -> list[Row]:
+def _csv_rows(path: Path, text: str, columns: Sequence[str], ignored: Sequence[str]) -> list[Row]:
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[Row] = []
     try:
         header = [h.strip().lower() for h in next(reader, [])]
         if not any(header):
-            raise UsageError(f"{path.name} has no header row", hint=f"the first row names the columns: {COLUMNS}")
+            raise UsageError(f"{path.name} has no header row", hint=f"the first row names the columns: {columns}")
         seen: set[str] = set()
         for name in header:
             if name:
-                _check_column(1, name)
+                _check_column(1, name, columns, ignored)
                 if name in seen:
                     raise UsageError(f"row 1, column {name!r}: the column is there twice", hint="keep one of them")
                 seen.add(name)
@@ -270,7 +273,7 @@ def _csv_rows(path: Path, text: str) -> list[Row]:
     return rows
 
 
-def _json_rows(path: Path, text: str) -> list[Row]:
+def _json_rows(path: Path, text: str, columns: Sequence[str], ignored: Sequence[str]) -> list[Row]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -289,8 +292,8 @@ def _json_rows(path: Path, text: str) -> list[Row]:
         values: dict[str, str] = {}
         for key, value in item.items():
             name = str(key).strip().lower()
-            _check_column(row_no, name)
-            if name not in READ_ONLY:
+            _check_column(row_no, name, columns, ignored)
+            if name not in ignored:
                 values[name] = _json_text(row_no, name, value)
         rows.append((row_no, values))
     return rows

@@ -38,8 +38,11 @@ from typing import Any
 from . import metrics
 from .calendar_ops import POSTS, show_campaign
 from .errors import UsageError
+from .feedback import FEEDBACK, community, community_section
 from .fsutil import atomic_write_bytes
+from .store import View
 from .timeutil import day_bounds_utc, from_utc_iso, get_zone, in_zone, local_iso, parse_day, to_utc_iso
+from .trends import TRENDS, trend_report, trends_section
 from .views import week_start
 from .workspace import Workspace
 
@@ -172,12 +175,14 @@ class Data:
     timelines: dict[int, Timeline]
     daily: list[dict[str, Any]]
     activity: list[dict[str, Any]]
+    calendar: View  # the calendar as read, for its other tables (trends, feedback)
 
 
 def load_data(ws: Workspace) -> Data:
     """Read both stores once."""
-    posts = {i: {**d, "id": i} for i, d in ws.store().read().scan(POSTS)}
-    return Data(posts, *_read_metrics(ws))
+    calendar = ws.store().read()
+    posts = {i: {**d, "id": i} for i, d in calendar.scan(POSTS)}
+    return Data(posts, *_read_metrics(ws), calendar=calendar)
 
 
 def _read_metrics(
@@ -322,6 +327,14 @@ def report_data(
         "by_pillar": _groups(rows, "pillar"),
         "by_campaign": _groups(rows, "campaign"),
         "adherence": _adherence(data.posts.values(), start, end, zone, now),
+        "trends": trend_report(
+            data.calendar.all(TRENDS),
+            data.posts,
+            start,
+            end,
+            zone,
+            lambda pid: post_figures(data.timelines.get(pid), end),
+        ),
         "daily": [
             {
                 "day": (period.start + timedelta(days=i)).isoformat(),
@@ -332,6 +345,7 @@ def report_data(
             for i, day in enumerate(by_day)
         ],
         "best_hours": _best_hours(data, end, zone),
+        "community": community(data.calendar.all(FEEDBACK), data.posts, start, end, zone),
     }
 
 
@@ -696,7 +710,9 @@ def report_sections(report: Mapping[str, Any]) -> list[Section]:
         "tnnnnn",
     ))  # fmt: skip
     sections.append(_adherence_section(report["adherence"]))
+    sections.append(trends_section(report["trends"]))
     sections.extend(_best_sections(report["best_hours"], report["zone"]))
+    sections.append(community_section(report["community"]))
     return sections
 
 

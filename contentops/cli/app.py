@@ -37,6 +37,9 @@ GROUPS: dict[str, tuple[str, str]] = {
     "thumb": ("thumb", "Branded cover thumbnails, for posts and in batches; contact sheets of videos."),
     "brand": ("brand", "The brand kit: show it, check it."),
     "metrics": ("metrics", "Post performance: log and import figures, weekly reports, best posting times."),
+    "asset": ("asset", "Campaign material: register files, creator consent, link them to posts."),
+    "trend": ("trend", "The trend log: sounds, hashtags, formats and challenges, and the posts that used them."),
+    "feedback": ("feedback", "Community feedback: comments by post, sentiment, tags and flags."),
 }
 
 
