@@ -218,7 +218,55 @@ def build_demo(
         _demo_covers(ws, now, step)
     step("Logging sample metrics for the published posts")
     _demo_metrics(ws, now)
+    step("Registering assets, trends and community feedback")
+    _demo_library(ws, titles, now, today, video)
     return ws
+
+
+def _demo_library(ws: Any, titles: dict[int, str], now: datetime, today: Any, video: bool) -> None:
+    """Two creator submissions (one with consent, one pending) and the recording as assets, three trends
+    (one used by a published post) and a few comments on the published posts, one flagged."""
+    from PIL import Image
+
+    from .assets import add_assets, set_consent
+    from .calendar_ops import edit_post
+    from .feedback import add_feedback
+    from .trends import add_trend, set_status, use_trend
+
+    ids = {title: post_id for post_id, title in titles.items()}
+    folder = ws.root / "submissions"
+    folder.mkdir(exist_ok=True)
+    for name, colour in (("aroha-festival-fit.png", "#25F4EE"), ("kiri-dance-take.png", "#FE2C55")):
+        Image.new("RGB", (540, 960), colour).save(folder / name)
+    aroha = add_assets(ws, [folder / "aroha-festival-fit.png"], now=now, kind="creator-submission",
+                       creator="@aroha.rotorua", campaign=CAMPAIGN, source="DM", actor="Aroha")  # fmt: skip
+    kiri = add_assets(ws, [folder / "kiri-dance-take.png"], now=now, kind="creator-submission",
+                      creator="@kiri.nz", campaign=CAMPAIGN, source="email", actor="Zoë")  # fmt: skip
+    aroha_id, kiri_id = aroha["added"][0]["id"], kiri["added"][0]["id"]
+    set_consent(ws, aroha_id, "granted", now=now, note="release signed", actor="Priya")
+    edit_post(ws, ids["Summer Sounds lineup drop"], now=now, add_assets=[aroha_id], actor="Mia")
+    edit_post(ws, ids["Creator collab: Zoë's dance challenge"], now=now, add_assets=[kiri_id], actor="Zoë")
+    if video:
+        add_assets(ws, [ws.root / RECORDING], now=now, campaign=CAMPAIGN, source="livestream", actor="Jack")
+    sound = add_trend(ws, "Espresso (sped up)", "sound", now=now, region="AU", actor="Zoë",
+                      note="everywhere in AU festival content")  # fmt: skip
+    use_trend(ws, sound["id"], ids["How we pack for a three-day festival"], now=now, actor="Jack")
+    add_trend(ws, "FestivalFit", "hashtag", now=now, region="ANZ", actor="Aroha")
+    grwm = add_trend(ws, "Get ready with me: festival edition", "format", now=now, actor="Mia")
+    set_status(ws, grwm["id"], "trying", now=now, note="Aroha to film one", actor="Mia")
+    comments = [  # (days back, hour, post, author, text, sentiment, tags, flagged): after each post went out
+        (4, 21, "Festival day 1 recap", "@jess.syd", "Best night of the year!! 🎉", "positive", ["crowd"], False),
+        (3, 9, "Festival day 1 recap", "@tom_akl", "Tickets sold out in 5 minutes, not happy", "negative",
+         ["tickets"], True),
+        (3, 15, "Meet the creator: Aroha from Rotorua", "@mere.k", "Kia ora Aroha! Love the fit", "positive",
+         ["creator"], False),
+        (1, 10, "How we pack for a three-day festival", "@sam.w", "What sunscreen is that?", "neutral",
+         ["question"], False),
+    ]  # fmt: skip
+    for back, hour, title, author, text, sentiment, tags, flag in comments:
+        at = f"{(today - timedelta(days=back)).isoformat()} {hour:02d}:00"
+        add_feedback(ws, ids[title], text, now=now, sentiment=sentiment, tags=tags, flag=flag, author=author, at=at,
+                     actor="Mia")  # fmt: skip
 
 
 def _demo_metrics(ws: Any, now: datetime) -> None:

@@ -160,6 +160,13 @@ def test_demo_builds_workspace_and_shows_week(tmp_path: Path) -> None:
     assert len(published) >= 6 and {s["post"] for s in metrics.all(SNAPSHOTS)} == published
     assert len(metrics.all(DAILY)) == 14
     assert "Metrics report @brand.anz: 2026-W46" in result.stdout  # last week's report, in short
+    # Assets (two creator submissions and the recording), trends and comments, one of them flagged.
+    assets = json.loads(invoke("-w", str(root), "asset", "list", "--json").stdout)
+    assert sorted(a["kind"] for a in assets) == ["creator-submission", "creator-submission", "video"]
+    trends = json.loads(invoke("-w", str(root), "trend", "list", "--json").stdout)
+    assert {t["status"] for t in trends} == {"used", "spotted", "trying"}
+    flagged = json.loads(invoke("-w", str(root), "feedback", "list", "--flagged", "--json").stdout)
+    assert len(flagged) == 1 and "sold out" in flagged[0]["text"]
     assert "Totals" in result.stdout and "Top posts" in result.stdout
 
 
