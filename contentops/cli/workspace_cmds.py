@@ -43,8 +43,12 @@ def demo(
         bool, typer.Option("--video/--no-video", help="Also cut clips from a generated recording and make a recap.")
     ] = True,
 ) -> None:
-    """Build a demo workspace (a sample ANZ campaign, a fortnight of posts, clips and a recap cut from a
-    generated recording) and show its fortnight."""
+    """Build a demo workspace to try everything on, and show its fortnight.
+
+    A sample ANZ campaign, a fortnight of posts in every status, clips, a recap
+    and covers cut from a generated recording, sample metrics, assets, trends
+    and comments; it ends with last week's metrics report in short.
+    """
     from ..demo import build_demo
     from . import cal
     from .common import now
