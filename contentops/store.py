@@ -63,6 +63,23 @@ def dump_json(data: Any) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+_LINE_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
+def dump_json_lines(data: dict[str, dict[str, Any]]) -> bytes:
+    """The same data with each document on one line, keys sorted: still stable and diffable line by line,
+    and several times faster to write for large files, since Python's JSON encoder is C code only
+    without ``indent``. Used for ``metrics.json``, which grows by thousands of snapshots."""
+    encode = _LINE_ENCODER.encode  # one encoder for all: json.dumps with options builds one per call
+    tables = []
+    for name in sorted(data):
+        docs = data[name]
+        lines = ",\n".join(f"{encode(key)}: {encode(docs[key])}" for key in sorted(docs))
+        body = f"{{\n{lines}\n}}" if lines else "{}"
+        tables.append(f"{encode(name)}: {body}")
+    return ("{\n" + ",\n".join(tables) + "\n}\n").encode("utf-8")
+
+
 class _MemoryStorage(Storage):
     """TinyDB storage over a dict we loaded ourselves; writes stay in memory until commit."""
 
@@ -212,9 +229,11 @@ class Store:
         journal_keep: int = 200,
         actor: str | None = None,
         archive_dir: Path | None = None,
+        line_per_document: bool = False,
     ) -> None:
         self.path = Path(path)
         self._archive_dir = archive_dir
+        self._dump = dump_json_lines if line_per_document else dump_json
         self.lock_timeout = lock_timeout
         self.backups_recent = backups_recent
         self.backups_daily = backups_daily
@@ -387,7 +406,7 @@ class Store:
 
         try:
             self._archive_old_entries(tx)
-            payload = dump_json(tx.db.storage.data)  # type: ignore[attr-defined]
+            payload = self._dump(tx.db.storage.data)  # type: ignore[attr-defined]
             atomic_write_bytes(self.path, payload, before_replace=keep_old_as_backup)
         except NotSyncedError as exc:
             raise StoreError(
@@ -493,4 +512,4 @@ class Store:
         return target
 
 
-__all__ = ["SCHEMA_VERSION", "Store", "Transaction", "View", "default_actor", "dump_json"]
+__all__ = ["SCHEMA_VERSION", "Store", "Transaction", "View", "default_actor", "dump_json", "dump_json_lines"]

@@ -92,10 +92,11 @@ class Workspace:
 
     def metrics_store(self, actor: str | None = None):  # -> Store
         """Metric snapshots and account figures (``calendar/metrics.json``), apart from the plan so heavy
-        metric churn does not rewrite it; its old journal entries go to ``calendar/history/metrics/``."""
-        return self._store(self.metrics_db, actor, self.calendar_dir / "history" / "metrics")
+        metric churn does not rewrite it; its old journal entries go to ``calendar/history/metrics/``, and it is
+        written one document per line (much faster to write than indented JSON at tens of thousands)."""
+        return self._store(self.metrics_db, actor, self.calendar_dir / "history" / "metrics", compact=True)
 
-    def _store(self, path: Path, actor: str | None, archive_dir: Path | None = None):  # -> Store
+    def _store(self, path: Path, actor: str | None, archive_dir: Path | None = None, compact: bool = False):  # -> Store
         from .store import Store
 
         s = self.config.storage
@@ -107,6 +108,7 @@ class Workspace:
             journal_keep=int(s["journal_keep"]),
             actor=actor,
             archive_dir=archive_dir,
+            line_per_document=compact,
         )
 
 

@@ -126,3 +126,15 @@ def test_history_and_undo_cover_both_journals(ws: Workspace) -> None:
     assert "Undid #6: added post 2" in undo.ok(ws, "undo").stdout  # the newest change first
     assert "Undid #m1: metrics log" in undo.ok(ws, "undo").stdout
     assert snaps(ws) == [] and ws.store().read().get(POSTS, pid)["status"] == "published"
+
+
+def test_metrics_json_keeps_one_document_per_line(ws: Workspace) -> None:
+    pid = published(ws)
+    CLI.ok(ws, "metrics", "log", str(pid), "--views", "100", "--at", "2026-11-21 09:00")
+    CLI.ok(ws, "metrics", "log", str(pid), "--views", "250", "--likes", "7")
+    text = ws.metrics_db.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    snapshot_lines = [line for line in lines if line.startswith(('"1": {"at"', '"2": {"at"'))]
+    assert len(snapshot_lines) == 2 and '"views": 250' in snapshot_lines[1]  # one line each, keys sorted
+    assert json.loads(text)["snapshots"]["2"]["likes"] == 7 and text.endswith("}\n")
+    assert ws.calendar_db.read_text(encoding="utf-8").startswith("{\n  ")  # the calendar stays indented
