@@ -8,23 +8,20 @@ from datetime import UTC, datetime
 
 import pytest
 from cli_helpers import Cli, snapshot
+from metrics_fixtures import planned_post
 
-from contentops.calendar_ops import POSTS, add_post, transition
+from contentops.calendar_ops import POSTS, add_post
 from contentops.metrics import SNAPSHOTS, engagement, gain, latest, rate, snapshots_by_post, value_at
 from contentops.workspace import Workspace
 
 CREATED = datetime(2026, 11, 15, 0, 0, tzinfo=UTC)
 CLI = Cli("2026-11-22T09:00:00+11:00", require_hint=True)
-URL = "https://www.tiktok.com/@brand.anz/video/7301234567890123456"
 
 
-def published(ws: Workspace, title: str = "Festival recap", url: str = URL) -> int:
+def published(ws: Workspace) -> int:
     """A post planned for Fri 20 Nov 18:00 Sydney and published five minutes later."""
-    post = add_post(ws, title, now=CREATED, at="2026-11-20 18:00", video="clips/a.mp4")
-    for action in ("submit", "approve", "schedule"):
-        transition(ws, post["id"], action, now=CREATED)
-    transition(ws, post["id"], "publish", now=datetime(2026, 11, 20, 7, 5, tzinfo=UTC), url=url)
-    return post["id"]
+    return planned_post(ws, "Festival recap", "2026-11-20 18:00", created=CREATED, went_out="2026-11-20T18:05:00+11:00",
+                        video="clips/a.mp4")  # fmt: skip
 
 
 def snaps(ws: Workspace) -> list[dict]:
@@ -123,7 +120,7 @@ def test_history_and_undo_cover_both_journals(ws: Workspace) -> None:
     table = CLI.ok(ws, "history").stdout
     assert "m1" in table and "metrics log: post 1" in table
     undo = CLI.at("2026-11-22T09:10:00+11:00")
-    assert "Undid #6: added post 2" in undo.ok(ws, "undo").stdout  # the newest change first
+    assert "added post 2 'Later idea'" in undo.ok(ws, "undo").stdout  # the newest change first
     assert "Undid #m1: metrics log" in undo.ok(ws, "undo").stdout
     assert snaps(ws) == [] and ws.store().read().get(POSTS, pid)["status"] == "published"
 

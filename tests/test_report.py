@@ -22,9 +22,10 @@ from typing import Any
 
 import pytest
 from cli_helpers import Cli
+from metrics_fixtures import add_snapshots, planned_post, t
 
 from contentops import metrics
-from contentops.calendar_ops import add_campaign, add_post, transition
+from contentops.calendar_ops import add_campaign, transition
 from contentops.errors import UsageError
 from contentops.report import (
     CSV_COLUMNS,
@@ -42,7 +43,6 @@ from contentops.workspace import Workspace
 NOW = "2026-11-25T09:00:00+11:00"  # Wednesday of week 2026-W48
 CLI = Cli(NOW)
 ok, run, run_json = CLI.ok, CLI.run, CLI.run_json
-URL = "https://www.tiktok.com/@brand.anz/video/73012345678901234{:02d}"
 FIELDS = ("views", "likes", "comments", "shares", "saves", "followers")
 SNAPSHOTS = [  # post, taken at (Sydney), (views, likes, comments, shares, saves, new followers)
     ("old", "2026-11-12T09:00:00+11:00", (1000, 100, 10, 5, 5, 3)),
@@ -57,19 +57,6 @@ SNAPSHOTS = [  # post, taken at (Sydney), (views, likes, comments, shares, saves
 ]
 
 
-def t(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def add_snapshots(ws: Workspace, ids: dict[str, int], rows: list[tuple[str, str, tuple[Any, ...]]]) -> None:
-    docs = []
-    for name, at, values in rows:
-        at_utc, figures = to_utc_iso(t(at)), dict(zip(FIELDS, values, strict=True))
-        docs.append(metrics.snapshot_doc(ids[name], at_utc, figures, "log", metrics.figures_key(ids[name], at_utc)))
-    with ws.metrics_store().transaction("test snapshots", t(NOW)) as tx:
-        tx.insert_many(metrics.SNAPSHOTS, docs)
-
-
 def build(ws: Workspace) -> dict[str, int]:
     """The fixture account; the ids of its posts by name."""
     early = t("2026-11-01T09:00:00+11:00")
@@ -77,12 +64,7 @@ def build(ws: Workspace) -> dict[str, int]:
                  goals={"views": 10000, "followers": 100, "posts": 4, "impressions": 5})  # fmt: skip
 
     def post(title: str, at: str, pillar: str, campaign: str | None = None, out: str | None = None) -> int:
-        pid = add_post(ws, title, now=early, at=at, pillar=pillar, campaign=campaign)["id"]
-        transition(ws, pid, "submit", now=early)
-        transition(ws, pid, "approve", now=early)
-        if out is not None:
-            transition(ws, pid, "publish", now=t(out), url=URL.format(pid))
-        return pid
+        return planned_post(ws, title, at, created=early, went_out=out, pillar=pillar, campaign=campaign)
 
     ids = {
         "stage": post("Stage build", "2026-11-17 18:00", "educational", "Summer Sounds", "2026-11-17T18:05:00+11:00"),
@@ -95,7 +77,7 @@ def build(ws: Workspace) -> dict[str, int]:
         "monday": post("Monday morning", "2026-11-23 08:00", "trend", None, "2026-11-23T08:00:00+11:00"),
     }  # fmt: skip
     transition(ws, ids["dropped"], "cancel", now=early)
-    add_snapshots(ws, ids, SNAPSHOTS)
+    add_snapshots(ws, ids, SNAPSHOTS, FIELDS)
     daily = []
     for n in range(9, 23):  # 9 to 22 November
         doc: dict[str, Any] = {"day": f"2026-11-{n:02d}", **dict.fromkeys(metrics.ACCOUNT_FIELDS), "source": "import",

@@ -7,27 +7,19 @@ worked out by hand from ``build``.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pytest
 from cli_helpers import Cli
+from metrics_fixtures import URL, add_snapshots, planned_post, t
 
-from contentops import metrics
-from contentops.calendar_ops import add_post, transition
 from contentops.report import metrics_report
-from contentops.timeutil import to_utc_iso
 from contentops.trends import add_trend, set_status, use_trend
 from contentops.workspace import Workspace
 
 NOW = "2026-11-18T09:00:00+11:00"
 CLI = Cli(NOW, require_hint=True)
 ok, run, run_json, refused = CLI.ok, CLI.run, CLI.run_json, CLI.refused
-URL = "https://www.tiktok.com/@brand.anz/video/73012345678901234{:02d}"
-
-
-def t(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 def add(ws: Workspace, *args: str) -> dict[str, Any]:
@@ -199,12 +191,7 @@ def build(ws: Workspace) -> dict[str, int]:
     early = t("2026-11-01T09:00:00+11:00")
 
     def post(title: str, at: str, out: str | None = None) -> int:
-        pid = add_post(ws, title, now=early, at=at)["id"]
-        transition(ws, pid, "submit", now=early)
-        transition(ws, pid, "approve", now=early)
-        if out is not None:
-            transition(ws, pid, "publish", now=t(out), url=URL.format(pid))
-        return pid
+        return planned_post(ws, title, at, created=early, went_out=out)
 
     ids = {
         "stage": post("Stage duet", "2026-11-17 18:00", "2026-11-17T18:05:00+11:00"),
@@ -212,13 +199,7 @@ def build(ws: Workspace) -> dict[str, int]:
         "old": post("Old post", "2026-11-11 18:00", "2026-11-11T18:00:00+11:00"),
         "plan": post("Planned", "2026-11-27 18:00"),
     }
-    docs = []
-    for name, at, values in SNAPSHOTS:
-        at_utc = to_utc_iso(t(at))
-        docs.append(metrics.snapshot_doc(ids[name], at_utc, dict(zip(FIELDS, values, strict=True)), "log",
-                                         metrics.figures_key(ids[name], at_utc)))  # fmt: skip
-    with ws.metrics_store().transaction("test snapshots", t(REPORT_NOW)) as tx:
-        tx.insert_many(metrics.SNAPSHOTS, docs)
+    add_snapshots(ws, ids, SNAPSHOTS, FIELDS)
 
     def trend(name: str, kind: str, spotted: str) -> int:
         return add_trend(ws, name, kind, now=t(spotted))["id"]
