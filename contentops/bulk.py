@@ -59,10 +59,6 @@ class Selection:
         )
 
 
-class _DryRun(Exception):
-    """Raised inside the transaction of a dry run: the transaction is abandoned unwritten."""
-
-
 def _run(
     ws: Workspace,
     operation: str,
@@ -83,51 +79,43 @@ def _run(
             hint="filter with --campaign, --pillar, --status, --from/--to; try --dry-run first",
         )
     store = ws.store(actor)
-    result: dict[str, Any] = {}
-    try:
-        with store.transaction(f"bulk {operation.split()[0]}", now) as tx:
-            keep = post_filter(
+    with store.transaction(f"bulk {operation.split()[0]}", now, dry_run=dry_run) as tx:
+        keep = post_filter(
                 ws, tx, start=where.start, end=where.end, status=where.status, campaign=where.campaign,
                 pillar=where.pillar,
             )  # fmt: skip
-            posts = sorted(tx.find(POSTS, keep), key=post_order)
-            changed: list[dict[str, Any]] = []
-            skipped: list[dict[str, Any]] = []
-            for post in posts:
-                outcome = step(tx, post, store.actor)
-                if isinstance(outcome, str):
-                    skipped.append(
-                        {"id": post["id"], "title": post["title"], "status": post["status"], "reason": outcome}
-                    )
-                    continue
-                before, after, updated = outcome
-                changed.append(
-                    {
-                        "id": post["id"],
-                        "title": post["title"],
-                        "field": field,
-                        "before": before,
-                        "after": after,
-                        "status_before": post["status"],
-                        "status_after": updated["status"],
-                    }
-                )
-            if check is not None:
-                check(changed)
-            summary = f"bulk {operation}: changed {len(changed)} post{'s' if len(changed) != 1 else ''}"
-            tx.summary = summary + (f" ({len(skipped)} skipped)" if skipped else "")
-            result = {
-                "operation": operation,
-                "dry_run": dry_run,
-                "matched": len(posts),
-                "changed": changed,
-                "skipped": skipped,
-                "summary": tx.summary,
-            }
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+        posts = sorted(tx.find(POSTS, keep), key=post_order)
+        changed: list[dict[str, Any]] = []
+        skipped: list[dict[str, Any]] = []
+        for post in posts:
+            outcome = step(tx, post, store.actor)
+            if isinstance(outcome, str):
+                skipped.append({"id": post["id"], "title": post["title"], "status": post["status"], "reason": outcome})
+                continue
+            before, after, updated = outcome
+            changed.append(
+                {
+                    "id": post["id"],
+                    "title": post["title"],
+                    "field": field,
+                    "before": before,
+                    "after": after,
+                    "status_before": post["status"],
+                    "status_after": updated["status"],
+                }
+            )
+        if check is not None:
+            check(changed)
+        summary = f"bulk {operation}: changed {len(changed)} post{'s' if len(changed) != 1 else ''}"
+        tx.summary = summary + (f" ({len(skipped)} skipped)" if skipped else "")
+        result = {
+            "operation": operation,
+            "dry_run": dry_run,
+            "matched": len(posts),
+            "changed": changed,
+            "skipped": skipped,
+            "summary": tx.summary,
+        }
     return result
 
 

@@ -343,10 +343,7 @@ def import_calendar(
     post back to review, as ``post edit`` does. ``dry_run`` works the same on a copy in memory
     and writes nothing."""
     fmt, rows = read_rows(path)
-    store = ws.store(actor)
-    if dry_run:
-        return _import(ws, Transaction(store.load(), "cal import", store.actor), path, fmt, rows, now, dry_run)
-    with store.transaction("cal import", now) as tx:
+    with ws.store(actor).transaction("cal import", now, dry_run=dry_run) as tx:
         return _import(ws, tx, path, fmt, rows, now, dry_run)
 
 

@@ -352,11 +352,8 @@ def import_feedback(
         if not exc.message.startswith("row "):
             raise
         raise type(exc)(f"{path.name}, {exc.message}", hint=exc.hint) from None
-    store = ws.store(actor)
-    if dry_run:
-        return _import(ws, Transaction(store.load(), "feedback import", store.actor), path, fmt, rows, now, True)
-    with store.transaction("feedback import", now) as tx:
-        return _import(ws, tx, path, fmt, rows, now, False)
+    with ws.store(actor).transaction("feedback import", now, dry_run=dry_run) as tx:
+        return _import(ws, tx, path, fmt, rows, now, dry_run)
 
 
 def _import(

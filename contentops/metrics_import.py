@@ -719,10 +719,7 @@ def import_metrics(
     posts = {p["id"]: p for p in ws.store().read().all(POSTS)}
     read = [(table, _read_rows(table, dates, posts, now, zone)) for table in tables]
     job = _Job(read, skipped, posts, to_utc_iso(when), zone, ", ".join(p.name for p in paths), dry_run)
-    store = ws.metrics_store(actor)
-    if dry_run:
-        return job.run(Transaction(store.load(), "metrics import", store.actor))
-    with store.transaction("metrics import", now) as tx:
+    with ws.metrics_store(actor).transaction("metrics import", now, dry_run=dry_run) as tx:
         return job.run(tx)
 
 

@@ -352,12 +352,18 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
     @contextmanager
-    def transaction(self, action: str, now: datetime | None = None) -> Iterator[Transaction]:
+    def transaction(self, action: str, now: datetime | None = None, *, dry_run: bool = False) -> Iterator[Transaction]:
         """Lock, load, yield a Transaction; on a clean exit write once and journal it.
 
         ``now`` is the time the journal records (the caller's clock); backups are named
-        by the real clock, since they rotate by it.
+        by the real clock, since they rotate by it. ``dry_run`` yields a Transaction over the
+        data as it is and writes nothing (no lock: nothing is written to guard).
         """
+        if dry_run:
+            tx = Transaction(self.load(), action, self.actor)
+            tx.now = now
+            yield tx
+            return
         with self._locked(action):
             for stray in stray_temp_files(self.path):
                 stray.unlink(missing_ok=True)

@@ -605,6 +605,18 @@ def count_writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return calls
 
 
+def test_a_dry_run_transaction_sees_its_changes_and_writes_nothing(ws: Workspace, count_writes: list[Path]) -> None:
+    from contentops.calendar_ops import add_post
+
+    add_post(ws, "Teaser", now=NOW)
+    before = ws.calendar_db.read_bytes()
+    with ws.store().transaction("post import", NOW, dry_run=True) as tx:
+        new_id = tx.insert("posts", {"title": "tried", "status": "idea"})
+        tx.update("posts", 1, {"status": "in-review"})
+        assert tx.get("posts", new_id)["title"] == "tried" and tx.effective_changes()
+    assert count_writes == [ws.calendar_db] and ws.calendar_db.read_bytes() == before
+
+
 def test_one_write_per_transaction(ws: Workspace, count_writes: list[Path]) -> None:
     from contentops.calendar_ops import add_post
 
