@@ -195,6 +195,25 @@ def csv_bytes(posts: list[dict[str, Any]]) -> bytes:
 Row = tuple[int, dict[str, str]]  # (row number as the user sees it, column -> text)
 
 
+def check_import_file(
+    path: Path, what: str, too_big: str = "split the file into smaller ones and import them one after the other"
+) -> int:
+    """``path`` is an existing regular file of at most ``MAX_IMPORT_BYTES``; returns its size. ``what`` is
+    the hint for something that is not a file, ``too_big`` the hint for a file over the limit."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise NotFoundError(f"{path} does not exist", hint="check the file name") from None
+    if not path.is_file():
+        raise UsageError(f"{path} is not a file", hint=what)
+    if size > MAX_IMPORT_BYTES:
+        raise UsageError(
+            f"{path} is {size / 1_048_576:.1f} MB; an import takes at most {MAX_IMPORT_BYTES // 1_048_576} MB",
+            hint=too_big,
+        )
+    return size
+
+
 def read_rows(
     path: Path, columns: Sequence[str] = COLUMNS, ignored: Sequence[str] = READ_ONLY
 ) -> tuple[str, list[Row]]:
@@ -203,17 +222,7 @@ def read_rows(
     CSV rows are numbered like a spreadsheet (the header is row 1); JSON rows by their place
     in the list (the first is row 1). A column outside ``columns`` and ``ignored`` is refused
     (a typing mistake); JSON rows leave out the ``ignored`` ones. The defaults are the calendar's."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise NotFoundError(f"{path} does not exist", hint="check the file name") from None
-    if not path.is_file():
-        raise UsageError(f"{path} is not a file", hint="give a .csv or .json file")
-    if size > MAX_IMPORT_BYTES:
-        raise UsageError(
-            f"{path} is {size / 1_048_576:.1f} MB; an import takes at most {MAX_IMPORT_BYTES // 1_048_576} MB",
-            hint="split the file into smaller ones and import them one after the other",
-        )
+    check_import_file(path, "give a .csv or .json file")
     suffix = path.suffix.lower()
     if suffix in (".ics", ".ical", ".ifb"):
         raise UsageError(

@@ -42,7 +42,7 @@ from typing import Any
 from . import metrics
 from .calendar_ops import POSTS, parse_post_id
 from .errors import ContentOpsError, NotFoundError, UsageError, ValidationError
-from .exchange import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from .exchange import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, check_import_file
 from .store import Transaction
 from .timeutil import WEEKDAY_NAMES, get_zone, local_iso, parse_clock, parse_when, to_utc_iso
 from .workspace import Workspace
@@ -127,20 +127,11 @@ def read_sources(paths: list[Path]) -> tuple[list[Source], list[Skipped]]:
     sources: list[Source] = []
     skipped: list[Skipped] = []
     for path in paths:
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            raise NotFoundError(f"{path} does not exist", hint="check the file name") from None
-        if not path.is_file():
-            raise UsageError(f"{path} is not a file", hint="give a .csv file or the .zip TikTok Studio downloads")
-        if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
-            _read_zip(path, sources, skipped)
+        if path.is_file() and (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path)):
+            _read_zip(path, sources, skipped)  # limits its members' number and size itself
             continue
-        if size > MAX_IMPORT_BYTES:
-            raise UsageError(
-                f"{path} is {size / 1_048_576:.1f} MB; an import takes at most {MAX_IMPORT_BYTES // 1_048_576} MB",
-                hint="export a shorter period from TikTok Studio, or split the file",
-            )
+        check_import_file(path, "give a .csv file or the .zip TikTok Studio downloads",
+                          "export a shorter period from TikTok Studio, or split the file")  # fmt: skip
         sources.append(Source(path.name, path.read_bytes(), in_zip=False))
     return sources, skipped
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import JsonOpt, console, esc, optional_workspace, print_json, progress_bar
+from .common import JsonOpt, LogoOpt, console, esc, optional_workspace, print_json, progress_bar
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -23,7 +23,6 @@ app = typer.Typer(no_args_is_help=True, add_completion=False)
 
 # Options shared by cut and batch.
 CaptionStyleOpt = Annotated[str, typer.Option("--caption-style", help="static, or words: highlight word by word.")]
-LogoOpt = Annotated[bool, typer.Option("--logo/--no-logo", help="Put the brand kit's logo in its corner.")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="ffmpeg (fast) or moviepy (reference).")]
 CrfOpt = Annotated[int | None, typer.Option("--crf", help="x264 quality, 0-51, lower is better (default 20).")]
 PresetOpt = Annotated[str | None, typer.Option("--preset", help="x264 preset, ultrafast..veryslow (default veryfast).")]

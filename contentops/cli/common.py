@@ -31,6 +31,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (stable keys, 
 ByOpt = Annotated[
     str | None, typer.Option("--by", help="Who does this (default: $CONTENTOPS_USER or your login name).")
 ]
+LogoOpt = Annotated[bool, typer.Option("--logo/--no-logo", help="Put the brand kit's logo in its corner.")]
 TzOpt = Annotated[
     str | None,
     typer.Option(

@@ -9,6 +9,7 @@ import typer
 from .common import (
     ByOpt,
     JsonOpt,
+    LogoOpt,
     console,
     day_arg,
     err_console,
@@ -28,7 +29,6 @@ app = typer.Typer(no_args_is_help=True, add_completion=False)
 TemplateOpt = Annotated[
     str, typer.Option("--template", "-t", help="cover (1080x1920), square (1080x1080) or landscape (1920x1080).")
 ]
-LogoOpt = Annotated[bool, typer.Option("--logo/--no-logo", help="Put the brand kit's logo in its corner.")]
 AtOpt = Annotated[
     str | None,
     typer.Option("--at", help="Video frame: seconds, MM:SS.s or HH:MM:SS.s (default: the sharpest early frame)."),
