@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -120,7 +121,20 @@ def test_init_refuses_a_file(tmp_path: Path) -> None:
 
 
 # -- demo ------------------------------------------------------------------------------------
-def test_demo_builds_workspace_and_shows_week(tmp_path: Path) -> None:
+def readme_tryout() -> list[list[str]]:
+    """The commands of the README's "Then try" block, each as its arguments after ``contentops``."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("Then try, inside the demo workspace", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = []
+    for line in block.splitlines():
+        for part in line.split("  #", 1)[0].split("&&"):
+            words = shlex.split(part)
+            assert words[0] == "contentops", line
+            commands.append(words[1:])
+    return commands
+
+
+def test_demo_builds_workspace_and_shows_week(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = invoke("demo", "--out", "d")
     assert result.exit_code == 0, result.output
     root = (tmp_path / "d").resolve()
@@ -167,6 +181,15 @@ def test_demo_builds_workspace_and_shows_week(tmp_path: Path) -> None:
     assert {t["status"] for t in trends} == {"used", "spotted", "trying"}
     flagged = json.loads(invoke("-w", str(root), "feedback", "list", "--flagged", "--json").stdout)
     assert len(flagged) == 1 and "sold out" in flagged[0]["text"]
+    # Every command the README suggests trying in the demo works as written, in its order.
+    monkeypatch.chdir(root)
+    tryout = readme_tryout()
+    assert len(tryout) >= 20
+    for args in tryout:
+        tried = invoke(*args)
+        allowed = (0, 3) if args[:2] == ["cal", "check"] else (0,)  # 3: the check found something to fix
+        assert tried.exit_code in allowed, f"contentops {' '.join(args)}: exit {tried.exit_code}\n{tried.output}"
+        assert "Traceback" not in tried.output
     assert "Totals" in result.stdout and "Top posts" in result.stdout
 
 
