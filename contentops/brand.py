@@ -204,8 +204,8 @@ class _Reader:
     def choice(self, table: str, key: str, choices: tuple[str, ...]) -> str:
         value = self.value(table, key)
         if value not in choices:
-            self.problem(self.label(table, key), f"{value!r} is not one of: {', '.join(choices)}", f"e.g. {key} = "
-                         f'"{self.default(table, key)}"')  # fmt: skip
+            hint = f'e.g. {key} = "{self.default(table, key)}"'
+            self.problem(self.label(table, key), f"{value!r} is not one of: {', '.join(choices)}", hint)
             return str(self.default(table, key))
         return str(value)
 
