@@ -52,13 +52,14 @@ def history(ws: Workspace, limit: int | None = 20) -> list[dict[str, Any]]:
 def undo(ws: Workspace, actor: str | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Revert the newest change (of the calendar or the metrics) that is not yet undone; returns its entry."""
     from .errors import NotFoundError
+    from .store import undo_target
 
     stores = _stores(ws, actor)
     newest: tuple[str, str] | None = None  # (at, store)
     for name, store in stores.items():
         if not store.path.exists():
             continue
-        entry = next((e for e in reversed(store.read().history()) if "undo_of" not in e and "undone_by" not in e), None)
+        entry = undo_target(store.read().history())
         if entry is not None and (newest is None or entry["at"] >= newest[0]):
             newest = (entry["at"], name)
     if newest is None:

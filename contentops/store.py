@@ -7,8 +7,12 @@ TinyDB keeps the documents and answers queries; this module makes it safe:
   rewrite the whole file on every call), via a temp file, fsync and ``os.replace``;
 * a ``meta`` record with ``schema_version``, a revision counter and id counters (ids are
   never reused, so "post 12" always means the same post);
-* a newer schema is refused, an empty or corrupt file is never replaced: the command stops
-  and names the newest backup;
+* a newer schema is refused; an older one is upgraded by the first command that writes, after a
+  backup of the old file is on disk (``MIGRATIONS``); readers upgrade in memory only;
+* an empty or corrupt file is never replaced: the command stops and names the newest backup,
+  which ``restore`` (:meth:`Store.restore`) puts back, setting the broken file aside;
+* a transaction may name the revision its caller read (``expect_revision``): if the file
+  changed meanwhile it stops with "changed since you read it" instead of overwriting;
 * stray temp files of killed writers are removed, rotating backups are kept;
 * every change is journalled (who, when, what, before/after), which gives history and undo.
   The live journal keeps the newest entries; older ones move to ``history/YYYY-MM.jsonl``.
@@ -33,15 +37,28 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from .errors import ConflictError, CorruptStoreError, LockedError, NotFoundError, SchemaError, StoreError
+from .errors import (
+    ConflictError,
+    CorruptStoreError,
+    LockedError,
+    NotFoundError,
+    SchemaError,
+    StoreError,
+    UsageError,
+)
 from .fsutil import NotSyncedError, atomic_write_bytes, fsync_dir, stray_temp_files
 from .timeutil import UTC, to_utc_iso
 
 SCHEMA_VERSION = 1
+# Upgrades of the file layout: MIGRATIONS[v] turns the whole data of schema v (every table, the
+# journal's before/after documents included) into schema v + 1. None are needed yet: schema 1 is the
+# first. The machinery (backup first, one atomic write, refusal of newer files) is tested with a
+# migration the tests register.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 META = "meta"
 HISTORY = "history"
 # calendar-r000041-20261122T011500123456Z.json: the revision it holds, and when it was set aside.
-_BACKUP_RE = re.compile(r"^(?P<stem>.+)-r(?P<rev>\d+)-(?P<stamp>\d{8}T\d{6}(?:\d{6})?Z)\.json$")
+BACKUP_NAME = re.compile(r"^(?P<stem>.+)-r(?P<rev>\d+)-(?P<stamp>\d{8}T\d{6}(?:\d{6})?Z)\.json$")
 
 Doc = dict[str, Any]
 
@@ -146,6 +163,7 @@ class Transaction(View):
         self.changes: dict[tuple[str, int], dict[str, Any]] = {}
         self.undo_of: int | None = None
         self.now: datetime | None = None
+        self.journal_extra: dict[str, Any] = {}  # more fields for the journal entry
         self._checked_tables: set[str] = set()
 
     def _record(self, table: str, doc_id: int, before: Doc | None, after: Doc | None) -> None:
@@ -212,8 +230,32 @@ class Transaction(View):
         self.put(table, doc_id, None)
         return {**before, "id": doc_id}
 
+    def replace_data(self, data: dict[str, Any]) -> None:
+        """Make every table but the meta record and the journal hold exactly what ``data`` holds
+        (a restore). Ids stay unique: the id counters never go back."""
+        source = View(data)
+        for table in sorted((set(data) | set(self.db.tables())) - {META, HISTORY}):
+            wanted = {d["id"]: d for d in source.all(table)} if table in data else {}
+            for doc in self.all(table):
+                if doc["id"] not in wanted:
+                    self.put(table, doc["id"], None)
+            for doc_id, doc in wanted.items():
+                current = self._raw(table, doc_id)
+                target = {k: v for k, v in doc.items() if k != "id"}
+                if current != target:
+                    self.put(table, doc_id, target)
+
     def effective_changes(self) -> list[dict[str, Any]]:
         return [c for c in self.changes.values() if c["before"] != c["after"]]
+
+
+def undo_target(journal: list[Doc]) -> Doc | None:
+    """The entry ``undo`` reverts: the newest change not undone, and not an undo itself. Schema
+    upgrades are passed over: they are not a user's change, and the data they touched stay valid."""
+    return next(
+        (e for e in reversed(journal) if "undo_of" not in e and "undone_by" not in e and not e.get("upgrade")),
+        None,
+    )
 
 
 class Store:
@@ -263,7 +305,30 @@ class Store:
         return {META: {"1": {"schema_version": SCHEMA_VERSION, "revision": 0, "next_ids": {}}}}
 
     def load(self) -> dict[str, Any]:
-        """Read and validate the file (a missing file is an empty database)."""
+        """Read and validate the file (a missing file is an empty database); a file of an older
+        schema is upgraded in memory (only a transaction writes the upgrade)."""
+        data = self._load_raw()
+        return self._migrated(data) if self._version(data) < SCHEMA_VERSION else data
+
+    @staticmethod
+    def _version(data: dict[str, Any]) -> int:
+        return int(data[META]["1"]["schema_version"])
+
+    def _migrated(self, data: dict[str, Any]) -> dict[str, Any]:
+        version = self._version(data)
+        try:
+            while version < SCHEMA_VERSION:
+                data = MIGRATIONS[version](data)
+                version += 1
+                data[META]["1"]["schema_version"] = version
+        except Exception as exc:  # a migration that fails on this file: keep the file as it is
+            raise StoreError(
+                f"could not upgrade {self.path} from schema {version} to {version + 1} ({type(exc).__name__}: {exc})",
+                hint="the file was left untouched; please report this with the file attached",
+            ) from exc
+        return data
+
+    def _load_raw(self) -> dict[str, Any]:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -287,6 +352,8 @@ class Store:
         if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int):
             raise self._corrupt("has no contentops meta record (schema_version)")
         version = meta["schema_version"]
+        if version < 1:
+            raise self._corrupt(f"has an unknown schema_version {version}")
         if version > SCHEMA_VERSION:
             raise SchemaError(
                 f"{self.path} was written by a newer contentops (schema {version}; this one knows {SCHEMA_VERSION})",
@@ -297,7 +364,10 @@ class Store:
     def _corrupt(self, what: str) -> CorruptStoreError:
         backup = self.latest_backup()
         if backup is not None:
-            hint = f"the file was left untouched; restore the newest backup with: cp '{backup}' '{self.path}'"
+            hint = (
+                f"the file was left untouched; put the newest backup back with: contentops restore {backup.name} "
+                "(add --dry-run to see what it holds first)"
+            )
         else:
             hint = f"the file was left untouched and there is no backup in {self.backup_dir}; fix or move it away"
         return CorruptStoreError(f"{self.path} {what}", hint=hint)
@@ -352,12 +422,21 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
     @contextmanager
-    def transaction(self, action: str, now: datetime | None = None, *, dry_run: bool = False) -> Iterator[Transaction]:
+    def transaction(
+        self,
+        action: str,
+        now: datetime | None = None,
+        *,
+        dry_run: bool = False,
+        expect_revision: int | None = None,
+    ) -> Iterator[Transaction]:
         """Lock, load, yield a Transaction; on a clean exit write once and journal it.
 
         ``now`` is the time the journal records (the caller's clock); backups are named
         by the real clock, since they rotate by it. ``dry_run`` yields a Transaction over the
         data as it is and writes nothing (no lock: nothing is written to guard).
+        ``expect_revision``: the revision the caller showed the user; if the file has moved on
+        since, nothing is changed and ``ConflictError`` says so.
         """
         if dry_run:
             tx = Transaction(self.load(), action, self.actor)
@@ -365,15 +444,48 @@ class Store:
             yield tx
             return
         with self._locked(action):
-            for stray in stray_temp_files(self.path):
-                stray.unlink(missing_ok=True)
-            tx = Transaction(self.load(), action, self.actor)
-            tx.now = now
+            tx = self._begin(action, now, expect_revision)
             yield tx
             if tx.effective_changes():
                 self._commit(tx)
 
-    def _commit(self, tx: Transaction) -> None:
+    def _begin(self, action: str, now: datetime | None, expect_revision: int | None) -> Transaction:
+        """Under the lock: clean up after killed writers, load (upgrading an older file first)."""
+        for stray in stray_temp_files(self.path):
+            stray.unlink(missing_ok=True)
+        data = self._load_raw()
+        if self._version(data) < SCHEMA_VERSION:
+            data = self._upgrade(data, now)
+        tx = Transaction(data, action, self.actor)
+        tx.now = now
+        if expect_revision is not None and tx.revision != expect_revision:
+            last = tx.history()[-1] if tx.history() else {}
+            raise ConflictError(
+                f"{self.path.name} changed since you read it (revision {expect_revision}, now {tx.revision}: "
+                f"'{last.get('summary', '?')}' by {last.get('by', '?')})",
+                hint="nothing was changed; run the command again to see the current state",
+            )
+        return tx
+
+    def _upgrade(self, data: dict[str, Any], now: datetime | None) -> dict[str, Any]:
+        """Upgrade an older file: its bytes are kept as a backup first, then the upgraded data
+        replace it in one atomic write. Killed at any point, the old file or the new one is there."""
+        old = self._version(data)
+        migrated = self._migrated(data)
+        backup = self._backup_path(int(data[META]["1"].get("revision", 0)), datetime.now(UTC))
+        self.backup_dir.mkdir(exist_ok=True)
+        atomic_write_bytes(backup, self.path.read_bytes())
+        tx = Transaction(migrated, "upgrade", self.actor)
+        tx.now = now
+        tx.summary = f"upgraded {self.path.name} from schema {old} to {SCHEMA_VERSION} (old file: {backup.name})"
+        tx.journal_extra = {"upgrade": True, "kept_as": backup.name}
+        self._commit(tx, keep_backup=False)
+        return self._load_raw()
+
+    def _backup_path(self, revision: int, clock: datetime) -> Path:
+        return self.backup_dir / f"{self.path.stem}-r{revision:06d}-{clock:%Y%m%dT%H%M%S%f}Z.json"
+
+    def _commit(self, tx: Transaction, *, keep_backup: bool = True) -> None:
         clock = datetime.now(UTC)
         now = to_utc_iso(tx.now or clock)
         meta = tx.meta
@@ -387,6 +499,7 @@ class Store:
             "summary": tx.summary,
             "revision": revision,
             "changes": tx.effective_changes(),
+            **tx.journal_extra,
         }
         if tx.undo_of is not None:
             entry["undo_of"] = tx.undo_of
@@ -396,10 +509,10 @@ class Store:
             {"revision": revision, "updated_at": now, "schema_version": SCHEMA_VERSION}, doc_ids=[1]
         )
 
-        backup = self.backup_dir / f"{self.path.stem}-r{revision - 1:06d}-{clock:%Y%m%dT%H%M%S%f}Z.json"
+        backup = self._backup_path(revision - 1, clock)
 
         def keep_old_as_backup() -> None:
-            if not self.path.exists():
+            if not keep_backup or not self.path.exists():
                 return
             self.backup_dir.mkdir(exist_ok=True)
             try:
@@ -472,7 +585,7 @@ class Store:
             return []
         found = []
         for p in self.backup_dir.iterdir():
-            m = _BACKUP_RE.match(p.name)
+            m = BACKUP_NAME.match(p.name)
             if m and m["stem"] == self.path.stem:
                 found.append((m["stamp"].rstrip("Z").ljust(21, "0"), int(m["rev"]), p))
         return [p for *_, p in sorted(found)]
@@ -486,7 +599,7 @@ class Store:
         keep = set(found[-self.backups_recent :]) if self.backups_recent else set()
         days: dict[str, Path] = {}
         for p in found:
-            stamp = _BACKUP_RE.match(p.name)["stamp"]  # type: ignore[index]
+            stamp = BACKUP_NAME.match(p.name)["stamp"]  # type: ignore[index]
             days[stamp[:8]] = p  # newest of each day wins
         for day in sorted(days)[-self.backups_daily :] if self.backups_daily else []:
             keep.add(days[day])
@@ -494,16 +607,54 @@ class Store:
             if p not in keep:
                 p.unlink(missing_ok=True)
 
+    def restore(
+        self, backup: Path, now: datetime | None = None, *, expect_revision: int | None = None, label: str = ""
+    ) -> Doc:
+        """Make the data what ``backup`` holds, as one journalled change that ``undo`` reverts.
+
+        The journal and the id counters stay (ids are never reused). If the file itself cannot be
+        read (corrupt), it is set aside in the backup folder as ``<stem>-broken-<time>.json`` and the
+        backup, its own journal included, takes its place; that entry cannot be undone. Returns
+        the journal entry.
+        """
+        data = Store(backup).load()  # a broken backup is refused before anything else happens
+        summary = f"restored {self.path.name} to revision {View(data).revision} ({label or backup.name})"
+        with self._locked("restore"):
+            try:
+                tx = self._begin("restore", now, expect_revision)
+            except CorruptStoreError:
+                if expect_revision is not None:  # it was readable when the caller looked
+                    raise
+                kept = self.backup_dir / f"{self.path.stem}-broken-{datetime.now(UTC):%Y%m%dT%H%M%S%f}Z.json"
+                self.backup_dir.mkdir(exist_ok=True)
+                os.replace(self.path, kept)  # same folder tree: a rename, nothing is lost
+                fsync_dir(self.backup_dir)
+                fsync_dir(self.path.parent)
+                tx = Transaction(data, "restore", self.actor)
+                tx.now = now
+                tx.summary = f"{summary} over a broken {self.path.name}"
+                tx.journal_extra = {"undoable": False, "kept_as": kept.name}
+                self._commit(tx)
+                return tx.history()[-1]
+            tx.replace_data(data)
+            tx.summary = summary
+            if not tx.effective_changes():
+                raise UsageError(f"{self.path.name} already holds what {backup.name} holds", hint="nothing to restore")
+            self._commit(tx)
+            return tx.history()[-1]
+
     # -- history and undo ----------------------------------------------------------------
     def undo(self, now: datetime | None = None) -> Doc:
         """Revert the newest change not yet undone; the undo is itself a journalled change."""
         with self.transaction("undo", now) as tx:
-            target = next(
-                (e for e in reversed(tx.history()) if "undo_of" not in e and "undone_by" not in e),
-                None,
-            )
+            target = undo_target(tx.history())
             if target is None:
                 raise NotFoundError("nothing to undo", hint="'contentops history' lists the changes")
+            if target.get("undoable") is False:
+                raise ConflictError(
+                    f"#{target['id']} cannot be undone ({target['summary']})",
+                    hint=f"the file as it was before is kept in {self.backup_dir.name}/{target.get('kept_as', '')}",
+                )
             for change in reversed(target["changes"]):
                 current = tx._raw(change["table"], change["id"])
                 if current != change["after"]:
@@ -518,4 +669,13 @@ class Store:
         return target
 
 
-__all__ = ["SCHEMA_VERSION", "Store", "Transaction", "View", "default_actor", "dump_json", "dump_json_lines"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Store",
+    "Transaction",
+    "View",
+    "default_actor",
+    "dump_json",
+    "dump_json_lines",
+    "undo_target",
+]

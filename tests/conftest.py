@@ -6,6 +6,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property-based tests: no example database in the working tree, no per-example deadline (a shared
+# CI machine stalls now and then; hangs are caught by the tests' own time limits), and the
+# function-scoped fixtures above are fine to share between examples (each test resets what it uses).
+settings.register_profile(
+    "contentops",
+    database=None,
+    deadline=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("contentops")
 
 
 @pytest.fixture(autouse=True)

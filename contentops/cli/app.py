@@ -40,6 +40,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "asset": ("asset", "Campaign material: register files, creator consent, link them to posts."),
     "trend": ("trend", "The trend log: sounds, hashtags, formats and challenges, and the posts that used them."),
     "feedback": ("feedback", "Community feedback: comments by post, sentiment, tags and flags."),
+    "backup": ("backup", "The backups kept at every change; 'contentops restore' puts one back."),
 }
 
 

@@ -112,3 +112,6 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
     app.command("history")(history)
     app.command("undo")(undo)
+    from .restore import restore  # typer only at module level, like this module
+
+    app.command("restore")(restore)
