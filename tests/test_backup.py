@@ -128,7 +128,7 @@ def test_refusals(three: Workspace, tmp_path: Path) -> None:
     CLI.assert_error(run(three, "restore", "41"), 1, "no backup of calendar.json at revision 41")
     CLI.assert_error(run(three, "restore", "m1"), 1, "no backup of metrics.json")
     CLI.assert_error(run(three, "restore", "calendar-r000009-x.json"), 1, "no backup named")
-    with pytest.raises(NotFoundError, match="no backup of metrics.json yet"):
+    with pytest.raises(NotFoundError, match=r"no backup of metrics\.json yet"):
         find_backup(three, None, metrics=True)
     # a backup that is itself broken is refused before anything changes
     find_backup(three, "1").path.write_text("{")

@@ -1,19 +1,16 @@
 """Tests of the crash-safe store (DESIGN section 4) against real files and real processes.
 
-Covers: many processes writing at once, writers killed with SIGKILL, corrupt and newer files
-(left untouched), atomic writes and rotating backups, the lock and its timeout, the change
-journal with undo and its monthly archive, one write per command, and failed writes.
+Covers: corrupt and newer files (left untouched), atomic writes and rotating backups, the lock and its
+timeout, the change journal with undo and its monthly archive, one write per command, and failed writes.
+Many processes at once, killed writers and failures at each step of a write: tests/test_reliability.py.
 """
 
 from __future__ import annotations
 
 import errno
 import json
-import multiprocessing
 import os
-import random
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -98,138 +95,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return c
 
 
-# -- 1. many processes at once ---------------------------------------------------------------
-WORKERS, PER_WORKER = 8, 50
-
-
-def _add_posts_worker(root: str, worker: int, start: Any) -> None:
-    from contentops.calendar_ops import add_post
-
-    ws = find_workspace(root)
-    start.wait(60)
-    for i in range(PER_WORKER):
-        add_post(ws, f"w{worker}-{i:02d}", now=NOW, actor=f"worker{worker}")
-
-
-def test_concurrent_processes_lose_nothing(ws: Workspace) -> None:
-    from contentops.history import history
-
-    ws = set_storage(ws, lock_timeout_seconds=120)
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    ctx = multiprocessing.get_context(method)
-    start = ctx.Event()
-    procs = [ctx.Process(target=_add_posts_worker, args=(str(ws.root), k, start)) for k in range(WORKERS)]
-    try:
-        for p in procs:
-            p.start()
-        start.set()  # all of them begin adding at the same moment
-        for p in procs:
-            p.join(120)
-        assert [p.exitcode for p in procs] == [0] * WORKERS
-    finally:
-        for p in procs:
-            if p.is_alive():
-                p.kill()
-                p.join()
-
-    data = json.loads(ws.calendar_db.read_bytes())  # valid JSON
-    store = ws.store()
-    store.load()
-    view = store.read()
-    posts = view.all("posts")
-    total = WORKERS * PER_WORKER
-    assert len(posts) == total
-    assert sorted(p["id"] for p in posts) == list(range(1, total + 1))
-    assert sorted(data["posts"], key=int) == [str(i) for i in range(1, total + 1)]
-    assert view.revision == total
-    assert view.meta["next_ids"]["posts"] == total + 1
-    titles = [p["title"] for p in posts]
-    expected = {f"w{k}-{i:02d}" for k in range(WORKERS) for i in range(PER_WORKER)}
-    assert len(titles) == len(set(titles)) and set(titles) == expected
-    # Every transaction left one journal entry (live journal + monthly archive), once each.
-    entries = history(ws, limit=None)
-    assert sorted(e["id"] for e in entries) == list(range(1, total + 1))
-    assert sorted(e["revision"] for e in entries) == list(range(1, total + 1))
-    assert {e["by"] for e in entries} == {f"worker{k}" for k in range(WORKERS)}
-    # Each worker's own posts appear in its own order (its transactions were serialised).
-    for k in range(WORKERS):
-        mine = [p for p in sorted(posts, key=lambda p: p["id"]) if p["title"].startswith(f"w{k}-")]
-        assert [p["title"] for p in mine] == [f"w{k}-{i:02d}" for i in range(PER_WORKER)]
-    assert strays(ws.calendar_db) == []
-
-
-# -- 2. writers killed with SIGKILL --------------------------------------------------------------
-WRITER = r"""
-import sys
-from contentops.store import Store
-
-store = Store(sys.argv[1], lock_timeout=30, backups_recent=3, backups_daily=2, journal_keep=5, actor="writer")
-print("ready", flush=True)
-while True:
-    with store.transaction("writer") as tx:
-        n = tx.revision + 1
-        tx.insert("posts", {"title": f"p{n}", "body": "x" * 3000})
-        if tx.get("counters", 1) is None:
-            tx.put("counters", 1, {"n": n})
-        else:
-            tx.update("counters", 1, {"n": n})
-        tx.summary = f"p{n}"
-"""
-
-
-def _consistent_state(store: Store) -> int:
-    """Assert that the file on disk is one whole revision; return that revision."""
-    if not store.path.exists():
-        return 0
-    json.loads(store.path.read_bytes())
-    store.load()
-    view = store.read()
-    rev = view.revision
-    posts = view.all("posts")
-    assert len(posts) == rev
-    assert sorted(p["title"] for p in posts) == sorted(f"p{i}" for i in range(1, rev + 1))
-    assert (view.get("counters", 1) or {"n": 0})["n"] == rev
-    # the journal (live + archive) has exactly one entry per revision, each once
-    live = view.history()
-    ids = {e["id"] for e in live} | {e["id"] for e in store.archived_history()}
-    assert sorted(ids) == list(range(1, rev + 1))
-    assert all(e["revision"] == e["id"] for e in live)
-    for b in store.backups():  # every backup is a whole earlier revision
-        b_rev = int(BACKUP_NAME.match(b.name)[1])  # type: ignore[index]
-        # (a writer killed between making the backup and the replace leaves one of the current revision)
-        assert Store(b).read().revision == b_rev <= rev
-    return rev
-
-
-def test_sigkilled_writers_never_leave_a_broken_file(tmp_path: Path) -> None:
-    path = tmp_path / "calendar" / "calendar.json"
-    store = Store(path, backups_recent=3, backups_daily=2, journal_keep=5)
-    rng = random.Random()
-    kills, left_temp, last_rev, own = 40, 0, 0, 0
-    for k in range(kills):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True)
-        try:
-            assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-            time.sleep(rng.uniform(0.01, 0.2))
-            proc.send_signal(signal.SIGKILL)
-        finally:
-            proc.kill()
-            proc.wait(10)
-            proc.stdout.close()  # type: ignore[union-attr]
-        assert proc.returncode == -signal.SIGKILL, f"writer exited by itself (kill {k})"
-        rev = _consistent_state(store)
-        assert rev >= last_rev, "revision went backwards"
-        left_temp += bool(strays(path))
-        # The lock of the dead writer is free; the next transaction cleans up after it.
-        with store.transaction("after kill") as tx:
-            tx.insert("posts", {"title": f"p{rev + 1}", "body": ""})
-            tx.put("counters", 1, {"n": rev + 1})
-        own += 1
-        assert strays(path) == [] and not store.holder_path.exists()
-        last_rev = _consistent_state(store)
-        assert last_rev == rev + 1
-    # the writers did real work between the kills (not just start up and die)
-    assert last_rev - own > kills // 2, (last_rev, own, left_temp)
+# -- 1. many processes at once, and writers killed: see tests/test_reliability.py ------------------
 
 
 def test_transaction_removes_stray_temp_files_only(tmp_path: Path) -> None:
