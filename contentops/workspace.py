@@ -190,8 +190,8 @@ def load_config(path: Path) -> Config:
     )
 
 
-def find_workspace(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Workspace:
-    """Locate and load the workspace (see module docstring for the order)."""
+def find_root(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
+    """The workspace folder (see module docstring for the order), without reading its settings."""
     if explicit:
         root = Path(explicit).expanduser()
         source = "--workspace"
@@ -202,7 +202,7 @@ def find_workspace(explicit: str | os.PathLike[str] | None = None, cwd: Path | N
         here = (cwd or Path.cwd()).resolve()
         for candidate in (here, *here.parents):
             if (candidate / CONFIG_NAME).is_file():
-                return Workspace(candidate, load_config(candidate / CONFIG_NAME))
+                return candidate
         raise WorkspaceError(
             "no contentops workspace here (no contentops.toml in this folder or its parents)",
             hint=f"run 'contentops init DIR', cd into a workspace, or pass --workspace DIR (or set {ENV_HOME})",
@@ -212,7 +212,13 @@ def find_workspace(explicit: str | os.PathLike[str] | None = None, cwd: Path | N
             f"{root} is not a contentops workspace (given by {source}; it has no {CONFIG_NAME})",
             hint=f"run 'contentops init {root}' first, or point {source} at a workspace",
         )
-    return Workspace(root.resolve(), load_config(root / CONFIG_NAME))
+    return root.resolve()
+
+
+def find_workspace(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Workspace:
+    """Locate and load the workspace (see module docstring for the order)."""
+    root = find_root(explicit, cwd)
+    return Workspace(root, load_config(root / CONFIG_NAME))
 
 
 def _toml_str(value: str) -> str:

@@ -115,3 +115,6 @@ def register(app: typer.Typer) -> None:
     from .restore import restore  # typer only at module level, like this module
 
     app.command("restore")(restore)
+    from .doctor import doctor  # typer only at module level too
+
+    app.command("doctor")(doctor)
