@@ -5,6 +5,12 @@ after the user looked."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -141,3 +147,47 @@ def test_refusals(three: Workspace, tmp_path: Path) -> None:
     assert "No differences." in ok(three, "restore", "2", "--dry-run").stdout
     CLI.assert_error(run(three, "restore", "2", "--yes"), 2, "already holds what backup 2 holds")
     assert three.calendar_db.read_bytes() == after != before
+
+
+def _in_a_terminal(ws: Workspace, *args: str) -> tuple[subprocess.Popen[bytes], int]:
+    """``contentops ARGS`` with a pseudo-terminal as its stdin and stdout (so it asks before restoring)."""
+    parent, child = pty.openpty()
+    env = {**os.environ, "CONTENTOPS_NOW": CLI.now or "", "COLUMNS": "120"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "contentops", "--workspace", str(ws.root), *args],
+        stdin=child, stdout=child, stderr=child, env=env,
+    )  # fmt: skip
+    os.close(child)
+    return proc, parent
+
+
+def _read_until(fd: int, needle: bytes, timeout: float = 20) -> bytes:
+    seen, end = b"", time.monotonic() + timeout
+    while needle not in seen:
+        assert time.monotonic() < end, seen.decode(errors="replace")
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:  # the other side closed
+                break
+    return seen
+
+
+@pytest.mark.parametrize("meanwhile", [False, True], ids=["declined", "changed-meanwhile"])
+def test_the_prompt_in_a_terminal(three: Workspace, meanwhile: bool) -> None:
+    proc, fd = _in_a_terminal(three, "restore", "1")
+    try:
+        shown = _read_until(fd, b"[y/N]")
+        assert b"goes away post 2 'Lineup drop'" in shown
+        if meanwhile:  # a teammate changes the calendar while the diff is on screen
+            edit_post(three, 2, now=NOW, title="Changed meanwhile")
+        before = three.calendar_db.read_bytes()
+        os.write(fd, b"y\n" if meanwhile else b"n\n")
+        rest = _read_until(fd, b"changed since you read it" if meanwhile else b"Aborted")
+        assert proc.wait(20) == (4 if meanwhile else 1), rest
+        assert b"Traceback" not in rest
+    finally:
+        proc.kill()
+        os.close(fd)
+    assert three.calendar_db.read_bytes() == before
