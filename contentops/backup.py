@@ -191,7 +191,7 @@ def plan_restore(ws: Workspace, ref: str | None, *, metrics: bool = False) -> Re
     """Find the backup and compare it with the current file; changes nothing."""
     backup = find_backup(ws, ref, metrics=metrics)
     store = _stores(ws)[backup.store]
-    data = Store(backup.path).load()
+    data = Store(backup.path).load(missing_ok=False)
     try:
         current = store.load()
     except CorruptStoreError as exc:

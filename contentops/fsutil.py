@@ -67,7 +67,7 @@ def stray_temp_files(path: Path) -> list[Path]:
     prefix = temp_prefix(path)
     try:
         return [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(TEMP_SUFFIX)]
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no folder, so nothing left in it
         return []
 
 

@@ -304,10 +304,10 @@ class Store:
     def _fresh(self) -> dict[str, Any]:
         return {META: {"1": {"schema_version": SCHEMA_VERSION, "revision": 0, "next_ids": {}}}}
 
-    def load(self) -> dict[str, Any]:
-        """Read and validate the file (a missing file is an empty database); a file of an older
-        schema is upgraded in memory (only a transaction writes the upgrade)."""
-        data = self._load_raw()
+    def load(self, *, missing_ok: bool = True) -> dict[str, Any]:
+        """Read and validate the file (a missing file is an empty database, or ``NotFoundError`` without
+        ``missing_ok``); a file of an older schema is upgraded in memory (only a transaction writes that)."""
+        data = self._load_raw(missing_ok)
         return self._migrated(data) if self._version(data) < SCHEMA_VERSION else data
 
     @staticmethod
@@ -328,10 +328,14 @@ class Store:
             ) from exc
         return data
 
-    def _load_raw(self) -> dict[str, Any]:
+    def _load_raw(self, missing_ok: bool = True) -> dict[str, Any]:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
+            if not missing_ok:
+                raise NotFoundError(
+                    f"{self.path} does not exist (any more)", hint="'contentops backup list' shows the backups kept now"
+                ) from None
             return self._fresh()
         except OSError as exc:
             raise StoreError(f"cannot read {self.path}: {exc.strerror}", hint="check the file's permissions") from None
@@ -617,7 +621,7 @@ class Store:
         backup, its own journal included, takes its place; that entry cannot be undone. Returns
         the journal entry.
         """
-        data = Store(backup).load()  # a broken backup is refused before anything else happens
+        data = Store(backup).load(missing_ok=False)  # a broken or vanished backup is refused before anything
         summary = f"restored {self.path.name} to revision {View(data).revision} ({label or backup.name})"
         with self._locked("restore"):
             try:

@@ -92,6 +92,15 @@ def test_restore_over_a_later_change_is_refused(three: Workspace) -> None:
     assert three.calendar_db.read_bytes() == before
 
 
+def test_a_backup_rotated_away_after_the_plan_is_not_taken_for_an_empty_one(three: Workspace) -> None:
+    plan = plan_restore(three, "1")
+    plan.backup.path.unlink()  # another command's rotation removed it while the diff was on screen
+    before = three.calendar_db.read_bytes()
+    with pytest.raises(NotFoundError, match="does not exist"):
+        restore(three, plan, NOW)
+    assert three.calendar_db.read_bytes() == before
+
+
 def test_a_broken_file_is_set_aside_and_the_backup_takes_its_place(three: Workspace) -> None:
     newest = find_backup(three, None).path
     broken = b'{"meta": {"1": {"schema_version": 1, "rev'
