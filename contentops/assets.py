@@ -33,7 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .calendar_ops import CAMPAIGNS, POSTS, get_campaign
+from .calendar_ops import CAMPAIGNS, POSTS, get_campaign, parse_id
 from .errors import ConflictError, ContentOpsError, MediaError, NotFoundError, UsageError
 from .timeutil import local_iso, to_utc_iso
 from .workspace import Workspace
@@ -89,12 +89,7 @@ class FileFacts:
 
 # -- small helpers -------------------------------------------------------------------------
 def parse_asset_id(text: str | int) -> int:
-    raw = str(text).strip().lstrip("#")
-    if not raw.isdigit() or int(raw) == 0:
-        raise UsageError(
-            f"{text!r} is not an asset id", hint="asset ids are numbers; 'contentops asset list' shows them"
-        )
-    return int(raw)
+    return parse_id(text, "an asset", "contentops asset list")
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -215,7 +210,7 @@ def read_facts(root: Path, given: str | os.PathLike[str], want: str | None = Non
     """Size, hash and media facts of the file ``given`` (``want``: see ``_media_facts``). Refuses a
     missing path, a folder, a file it cannot read, and a file that is not the media wanted."""
     name = str(given)
-    file = Path(given).resolve()
+    file = Path(os.path.realpath(given))  # Path.resolve() raises RuntimeError on a link loop before Python 3.13
     try:
         before = file.stat()
     except (FileNotFoundError, NotADirectoryError):

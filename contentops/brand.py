@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -23,7 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ContentOpsError, WorkspaceError
-from .workspace import Workspace, _toml_str, validate_handle
+from .workspace import Workspace, _toml_str, read_toml, validate_handle
 
 BRAND_FILE = "brand.toml"
 LOGO_FILE = "logo.png"
@@ -43,6 +42,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "language": ("banned_words", "terms"),
 }
 MAX_LOGO_SCALE = 0.5
+MAX_TEXT = 200  # characters of the name, the handle and each file name
 MIN_ROOM = 240  # pixels the safe zone must leave free across and down a 1080x1920 frame
 _HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 
@@ -132,12 +132,8 @@ def _brand_error(path: Path, message: str, hint: str | None = None) -> Workspace
 
 def read_brand(path: Path) -> dict[str, Any]:
     """The parsed brand kit file; a missing file is an empty kit."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise _brand_error(path, f"not valid TOML: {exc}") from None
+    data = read_toml(path, lambda message: _brand_error(path, message))
+    return {} if data is None else data
 
 
 def kit_template(name: str, handle: str) -> str:
@@ -174,8 +170,9 @@ class _Reader:
 
     def text(self, table: str, key: str, hint: str) -> str:
         value = self.value(table, key)
-        if not isinstance(value, str):
-            self.problem(self.label(table, key), f"must be text, not {value!r}", hint)
+        if not isinstance(value, str) or len(value) > MAX_TEXT:
+            shown = f"{len(value):,} characters" if isinstance(value, str) else repr(value)
+            self.problem(self.label(table, key), f"must be text of at most {MAX_TEXT} characters, not {shown}", hint)
             return str(self.default(table, key) or "")
         return value.strip()
 

@@ -56,11 +56,44 @@ def normalise_hashtags(tags: Iterable[str]) -> list[str]:
     return out
 
 
-def parse_post_id(text: str | int) -> int:
+MAX_TITLE = 200  # characters of a post's title (the caption holds the words)
+MAX_CAPTION = 10_000  # characters of a caption: far beyond TikTok's limit, which 'cal check' reports
+
+
+def check_title(text: str) -> str:
+    """A post's title with its white space tidied; empty or over ``MAX_TITLE`` characters is refused."""
+    title = " ".join(text.split())
+    if not title:
+        raise UsageError("a post needs a title", hint='e.g. contentops post add "Behind the scenes" --at "fri 6pm"')
+    if len(title) > MAX_TITLE:
+        raise UsageError(
+            f"the title is {len(title):,} characters; a title takes at most {MAX_TITLE}",
+            hint="keep the title short: the caption holds the words",
+        )
+    return title
+
+
+def check_caption(text: str) -> str:
+    if len(text) > MAX_CAPTION:
+        raise UsageError(
+            f"the caption is {len(text):,} characters; contentops keeps at most {MAX_CAPTION:,}",
+            hint="TikTok takes far fewer: 'contentops cal check' names its limit",
+        )
+    return text
+
+
+def parse_id(text: str | int, what: str, listing: str) -> int:
+    """A record id typed by a person (``12`` or ``#12``); ``what`` names the record, ``listing`` the command
+    that lists them. Only ASCII digits, at most 18 (``int()`` refuses '²' and numbers of 5,000 digits)."""
     raw = str(text).strip().lstrip("#")
-    if not raw.isdigit() or int(raw) == 0:
-        raise UsageError(f"{text!r} is not a post id", hint="post ids are numbers; 'contentops post list' shows them")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18 or int(raw) == 0:
+        shown = repr(str(text)) if len(str(text)) <= 40 else f"{str(text)[:20]!r}... ({len(str(text)):,} characters)"
+        raise UsageError(f"{shown} is not {what} id", hint=f"ids are whole numbers; '{listing}' shows them")
     return int(raw)
+
+
+def parse_post_id(text: str | int) -> int:
+    return parse_id(text, "a post", "contentops post list")
 
 
 def check_pillar(ws: Workspace, pillar: str | None) -> str | None:
@@ -138,7 +171,7 @@ def parse_goals(items: Iterable[str]) -> dict[str, int]:
         name, sep, value = item.partition("=")
         name = name.strip().lower()
         digits = value.strip().replace(",", "").replace("_", "")
-        if not sep or not re.fullmatch(r"[a-z_]+", name) or not digits.isdigit():
+        if not sep or not re.fullmatch(r"[a-z_]+", name) or not re.fullmatch(r"[0-9]{1,15}", digits):
             raise UsageError(
                 f"cannot read goal {item!r}", hint="write goals as METRIC=NUMBER, e.g. --goal views=100000"
             )
@@ -249,9 +282,8 @@ def new_post(
 ) -> dict[str, Any]:
     """A validated post document, not yet stored (``campaign`` is set by the caller inside
     its transaction, since campaigns are looked up there)."""
-    title = " ".join(title.split())
-    if not title:
-        raise UsageError("a post needs a title", hint='e.g. contentops post add "Behind the scenes" --at "fri 6pm"')
+    title = check_title(title)
+    caption = check_caption(caption)
     if status not in ("idea", "draft"):
         raise UsageError(f"a new post starts as an idea or a draft, not {status!r}")
     doc: dict[str, Any] = {
@@ -434,11 +466,9 @@ def edit_post(
             raise TransitionError(f"post {post_id} is {post['status']}; its time cannot change")
         fields: dict[str, Any] = {}
         if title is not None:
-            if not title.strip():
-                raise UsageError("the title cannot be empty")
-            fields["title"] = " ".join(title.split())
+            fields["title"] = check_title(title)
         if caption is not None:
-            fields["caption"] = caption
+            fields["caption"] = check_caption(caption)
         tags = merge_hashtags(
             post.get("hashtags", []) if hashtags is None else normalise_hashtags(hashtags),
             add=add_hashtags,

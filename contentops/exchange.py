@@ -13,7 +13,10 @@ Export formats:
 
 Import reads CSV or JSON with the ``COLUMNS`` (only ``title`` is needed, for new posts), checks
 every row before it changes anything, and applies the whole file as one transaction: one
-journal entry, one ``contentops undo``.
+journal entry, one ``contentops undo``. It refuses, naming the row and column: a file over
+``MAX_IMPORT_BYTES`` (before reading it) or ``MAX_IMPORT_ROWS``, a cell over ``MAX_CELL`` characters
+(a title over ``calendar_ops.MAX_TITLE``), and in JSON a key given twice, ``NaN``/``Infinity``, a number of more
+than ``MAX_DIGITS`` digits or too large for a float, and text holding half a UTF-16 pair.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +41,7 @@ from .calendar_ops import (
     TRANSITIONS,
     apply_edit,
     check_pillar,
+    check_title,
     check_url,
     get_campaign,
     list_posts,
@@ -60,10 +66,13 @@ CONFIRMED = ("approved", "scheduled", "published")
 EVENT_MINUTES = 15
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000
+MAX_CELL = 10_000  # characters of any cell of an import (more than the longest caption TikTok takes)
+MAX_DIGITS = 18  # of a whole number in a JSON import: more is refused, as NaN and Infinity are
 # Import reads tz before at: a time is read in the row's zone.
 _READ_ORDER = ("tz", *(c for c in COLUMNS[1:] if c != "tz"))
 # A cell starting with one of these is a formula (or DDE) to Excel and LibreOffice.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair: JSON can write one ("\\ud800"), UTF-8 cannot
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -236,18 +245,37 @@ def read_rows(
             f"{path.name} is not UTF-8 text (byte {exc.start})", hint="save it as 'CSV UTF-8' in Excel"
         ) from None
     is_json = suffix == ".json" or (suffix != ".csv" and text.lstrip()[:1] in ("[", "{"))
-    rows = _json_rows(path, text, columns, ignored) if is_json else _csv_rows(path, text, columns, ignored)
+    with long_cells():
+        rows = _json_rows(path, text, columns, ignored) if is_json else _csv_rows(path, text, columns, ignored)
     if len(rows) > MAX_IMPORT_ROWS:
         raise UsageError(
             f"{path.name} has more than {MAX_IMPORT_ROWS} rows; an import takes at most {MAX_IMPORT_ROWS}",
             hint="split the file into smaller ones and import them one after the other",
         )
+    for row_no, values in rows:
+        for name, value in values.items():
+            if len(value) > MAX_CELL:
+                raise UsageError(
+                    f"row {row_no}, column {name!r}: {len(value):,} characters; a cell takes at most {MAX_CELL:,}",
+                    hint="shorten it: no caption, title or other value is that long",
+                )
     return ("json" if is_json else "csv"), rows
 
 
 def _check_column(row_no: int, name: str, columns: Sequence[str], ignored: Sequence[str]) -> None:
     if name not in columns and name not in ignored:
         raise UsageError(f"row {row_no}, column {name!r}: unknown column", hint=f"columns: {','.join(columns)}")
+
+
+@contextmanager
+def long_cells() -> Iterator[None]:
+    """Inside, the csv module reads cells of any length (it stops at 128 KB), so an import (whose file is at most
+    ``MAX_IMPORT_BYTES``) can name the row and column of a cell that is too long."""
+    previous = csv.field_size_limit(MAX_IMPORT_BYTES)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _csv_rows(path: Path, text: str, columns: Sequence[str], ignored: Sequence[str]) -> list[Row]:
@@ -282,14 +310,72 @@ def _csv_rows(path: Path, text: str, columns: Sequence[str], ignored: Sequence[s
     return rows
 
 
+class _Refused:
+    """A JSON value an import refuses wherever it stands: NaN, Infinity, a number of more than MAX_DIGITS digits."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers a key given twice (``json.loads`` keeps the last one without a word)."""
+
+    twice: str | None = None
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object()
+    for key, value in pairs:
+        if key in obj and obj.twice is None:
+            obj.twice = key
+        obj[key] = value
+    return obj
+
+
+def _number(text: str) -> int | float | _Refused:
+    if "." not in text and "e" not in text.lower():
+        digits = len(text.lstrip("-"))
+        return int(text) if digits <= MAX_DIGITS else _Refused(f"a number of {digits:,} digits")
+    number = float(text)
+    return number if math.isfinite(number) else _Refused(f"{text[:20]} is too large a number")
+
+
+def _refusal(value: Any) -> str | None:
+    """Why ``value`` (parsed JSON) cannot be imported, wherever in it the reason stands; None when it can be."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Refused):
+            return item.why
+        if isinstance(item, str) and (half := _SURROGATE.search(item)):
+            return f"the text holds {half[0]!r}, half of a UTF-16 pair, not a character"
+        if isinstance(item, _Object):
+            if item.twice is not None:
+                return f"the key {item.twice!r} is there twice"
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
 def _json_rows(path: Path, text: str, columns: Sequence[str], ignored: Sequence[str]) -> list[Row]:
+    hint = "fix the file, or export a fresh one with 'contentops cal export --format json'"
     try:
-        data = json.loads(text)
+        data = json.loads(
+            text,
+            object_pairs_hook=_object,
+            parse_int=_number,
+            parse_float=_number,
+            parse_constant=lambda name: _Refused(f"{name} is not a value JSON allows"),
+        )
     except json.JSONDecodeError as exc:
         raise UsageError(
-            f"{path.name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-            hint="fix the file, or export a fresh one with 'contentops cal export --format json'",
+            f"{path.name} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", hint=hint
         ) from None
+    except RecursionError:
+        raise UsageError(f"{path.name}: lists or objects nested too deeply", hint=hint) from None
+    if isinstance(data, _Object) and data.twice is not None:
+        raise UsageError(f"{path.name}: the key {data.twice!r} is there twice", hint="keep one of them")
     if isinstance(data, dict) and set(data) == {"posts"}:
         data = data["posts"]
     if not isinstance(data, list):
@@ -299,9 +385,18 @@ def _json_rows(path: Path, text: str, columns: Sequence[str], ignored: Sequence[
         if not isinstance(item, dict):
             raise UsageError(f"row {row_no}: not an object with post fields", hint='e.g. {"title": "Teaser"}')
         values: dict[str, str] = {}
+        seen: set[str] = set()
         for key, value in item.items():
-            name = str(key).strip().lower()
+            name = key.strip().lower()
             _check_column(row_no, name, columns, ignored)
+            if name in seen or item.twice == key:
+                raise UsageError(f"row {row_no}, column {name!r}: the column is there twice", hint="keep one of them")
+            seen.add(name)
+            refusal = _refusal(value)
+            if refusal is not None:
+                raise UsageError(
+                    f"row {row_no}, column {name!r}: {refusal}", hint="write values as JSON strings, and each key once"
+                )
             if name not in ignored:
                 values[name] = _json_text(row_no, name, value)
         rows.append((row_no, values))
@@ -311,16 +406,16 @@ def _json_rows(path: Path, text: str, columns: Sequence[str], ignored: Sequence[
 def _json_text(row_no: int, name: str, value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, str):
-        return value
     if name == "id" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if name == "hashtags" and isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return " ".join(value)
-    raise UsageError(
-        f"row {row_no}, column {name!r}: expected text, not {json.dumps(value, ensure_ascii=False)[:40]}",
-        hint="write the value as a JSON string (hashtags may be a list of strings)",
-    )
+    if isinstance(value, list) and name == "hashtags" and all(isinstance(v, str) for v in value):
+        value = " ".join(value)
+    if not isinstance(value, str):
+        raise UsageError(
+            f"row {row_no}, column {name!r}: expected text, not {json.dumps(value, ensure_ascii=False)[:40]}",
+            hint="write the value as a JSON string (hashtags may be a list of strings)",
+        )
+    return value
 
 
 # -- import: checking and applying --------------------------------------------------------------
@@ -473,10 +568,7 @@ def _parse_cell(
 ) -> Any:
     stripped = text.strip()
     if column == "title":
-        title = " ".join(text.split())
-        if not title:
-            raise UsageError("a post needs a title")
-        return title
+        return check_title(text)
     if column == "status":
         return _check_status(stripped.lower(), post) if stripped else None
     if column == "tz":

@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .calendar_ops import POSTS, _get_post, parse_post_id
+from .calendar_ops import POSTS, _get_post, parse_id, parse_post_id
 from .errors import ConflictError, ContentOpsError, NotFoundError, UsageError
 from .metrics import figures_key
 from .store import Transaction
@@ -181,10 +181,7 @@ def _get(tx: Transaction, feedback_id: int) -> dict[str, Any]:
 
 
 def parse_feedback_id(text: str | int) -> int:
-    raw = str(text).strip().lstrip("#")
-    if not raw.isdigit() or int(raw) == 0:
-        raise UsageError(f"{text!r} is not a feedback id", hint="'contentops feedback list' shows the ids")
-    return int(raw)
+    return parse_id(text, "a feedback", "contentops feedback list")
 
 
 # -- commands -------------------------------------------------------------------------------------

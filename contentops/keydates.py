@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from .errors import WorkspaceError
-from .workspace import Workspace
+from .workspace import Workspace, read_toml
 
 KEY_DATES_FILE = "key-dates.toml"
 CACHE_FORMAT = 1
@@ -143,12 +142,9 @@ def _key_dates_error(path: Path, message: str, hint: str = _KEY_DATES_HINT) -> W
 
 def load_key_dates(path: Path) -> list[dict[str, Any]]:
     """Read ``key-dates.toml``; a missing file is no key dates."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    data = read_toml(path, lambda message: _key_dates_error(path, message))
+    if data is None:
         return []
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise _key_dates_error(path, f"not valid TOML: {exc}") from None
     entries = data.get("date", [])
     if not isinstance(entries, list):
         raise _key_dates_error(path, "'date' must be an array of tables ([[date]])")

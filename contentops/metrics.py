@@ -27,8 +27,10 @@ snapshot at the end of the period and the latest before it (zero before the firs
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -40,6 +42,7 @@ from .workspace import Workspace
 SNAPSHOTS = "snapshots"
 DAILY = "daily"
 ACTIVITY = "activity"  # followers online by hour: {"day": "YYYY-MM-DD", "hour": 0-23, "active_followers": N, "key"}
+MAX_FIGURE = 10**12  # a thousand billion: more than any TikTok count; larger is a mistake (or an attack)
 COUNTS = ("views", "likes", "comments", "shares", "saves", "reach", "followers")
 RATES = ("watch_time", "full_watch")
 FIELDS = COUNTS + RATES
@@ -75,6 +78,12 @@ def check_figures(values: Mapping[str, Any], where: str = "") -> dict[str, int |
             checked[field] = None
         elif isinstance(value, bool) or not isinstance(value, int | float):
             raise UsageError(f"{label}: {value!r} is not a number", hint="give a number, e.g. 1200")
+        elif math.isnan(value):
+            raise UsageError(f"{label}: NaN is not a number", hint="give a number, e.g. 1200")
+        elif abs(value) > MAX_FIGURE:
+            raise UsageError(
+                f"{label}: {value:g} is more than {MAX_FIGURE:,}", hint="check the figure: no count is that large"
+            )
         elif field in COUNTS:
             if value != int(value) or value < 0:
                 raise UsageError(f"{label}: {value:g} is not a count", hint="counts are whole numbers from 0")
@@ -196,23 +205,24 @@ def check_monotonic(
     """Refuse counts of a new snapshot of ``post_id`` at ``at_utc`` that are lower than the post's figures by
     then, or higher than a later snapshot's (``snaps``: its snapshots in time order). ``names`` says how to
     call each field in messages (``FLAGS`` for the command line; default: the field's name)."""
+    split = bisect.bisect_right(snaps, at_utc, key=lambda s: s["at"])  # snaps[:split] are by then
     for field in COUNTS:
         value = figures.get(field)
         if value is None:
             continue
         name = (names or {}).get(field, field)
-        before = value_at([s for s in snaps if s["at"] <= at_utc], field)
+        before = next((snaps[j][field] for j in range(split - 1, -1, -1) if snaps[j].get(field) is not None), None)
         if before is not None and value < before:
             raise ValidationError(
                 f"post {post_id}: {name} {value} is lower than {before}, logged for "
                 f"{local_iso(at_utc, zone)} or earlier; counts only grow",
                 hint="check the figure, or add --force if TikTok really lowered it (e.g. removed spam views)",
             )
-        later = [s for s in snaps if s["at"] > at_utc and s.get(field) is not None]
-        if later and value > later[0][field]:
+        later = next((snaps[j] for j in range(split, len(snaps)) if snaps[j].get(field) is not None), None)
+        if later is not None and value > later[field]:
             raise ValidationError(
-                f"post {post_id}: {name} {value} is higher than {later[0][field]} logged later, at "
-                f"{local_iso(later[0]['at'], zone)}",
+                f"post {post_id}: {name} {value} is higher than {later[field]} logged later, at "
+                f"{local_iso(later['at'], zone)}",
                 hint="check the figure and --at, or add --force",
             )
 

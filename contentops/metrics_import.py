@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import lzma
 import re
 import zipfile
 import zlib
@@ -42,7 +43,7 @@ from typing import Any
 from . import metrics
 from .calendar_ops import POSTS, parse_post_id
 from .errors import ContentOpsError, NotFoundError, UsageError, ValidationError
-from .exchange import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, check_import_file
+from .exchange import MAX_CELL, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, check_import_file, long_cells
 from .store import Transaction
 from .timeutil import WEEKDAY_NAMES, get_zone, local_iso, parse_clock, parse_when, to_utc_iso
 from .workspace import Workspace
@@ -127,11 +128,11 @@ def read_sources(paths: list[Path]) -> tuple[list[Source], list[Skipped]]:
     sources: list[Source] = []
     skipped: list[Skipped] = []
     for path in paths:
-        if path.is_file() and (path.suffix.lower() == ".zip" or zipfile.is_zipfile(path)):
-            _read_zip(path, sources, skipped)  # limits its members' number and size itself
-            continue
         check_import_file(path, "give a .csv file or the .zip TikTok Studio downloads",
                           "export a shorter period from TikTok Studio, or split the file")  # fmt: skip
+        if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+            _read_zip(path, sources, skipped)  # limits its members' number and size too
+            continue
         sources.append(Source(path.name, path.read_bytes(), in_zip=False))
     return sources, skipped
 
@@ -153,7 +154,7 @@ def _read_zip(path: Path, sources: list[Source], skipped: list[Skipped]) -> None
                 )
             total = 0
             for info in infos:
-                label = f"{path.name}:{info.filename}"
+                label = f"{path.name}:" + "".join(c if c.isprintable() else "?" for c in info.filename)
                 reason = _member_problem(info)
                 if reason == "":
                     continue
@@ -177,7 +178,9 @@ def _read_zip(path: Path, sources: list[Source], skipped: list[Skipped]) -> None
                         hint="unzip it and import the CSV files you need, one by one",
                     )
                 sources.append(Source(label, data, in_zip=True))
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError, RuntimeError, ValueError,
+            OSError) as exc:  # fmt: skip
+        # ValueError: a member name that is not UTF-8; OSError: an offset past the end, or bad bzip2 data
         raise UsageError(
             f"{path.name} is not a readable zip file ({exc})", hint="download the export from TikTok Studio again"
         ) from None
@@ -187,6 +190,8 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
     """Why a zip member is not read (``""``: quietly, e.g. folders and macOS metadata), or None to read it."""
     name = info.filename.replace("\\", "/")
     parts = PurePosixPath(name).parts
+    if not parts:
+        return "a file without a name; not read"
     if info.is_dir():
         return ""
     if name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name):
@@ -258,7 +263,8 @@ class UnknownFileError(UsageError):
     """A CSV file whose columns are not those of any file an import reads (``reason`` says which they are)."""
 
     def __init__(self, label: str, columns: list[str]) -> None:
-        self.reason = f"not a file contentops reads (columns: {', '.join(c for c in columns[:8] if c) or 'none'})"
+        shown = [" ".join(c.split())[:40] for c in columns[:8] if c.strip()]
+        self.reason = f"not a file contentops reads (columns: {', '.join(shown) or 'none'})"
         super().__init__(
             f"{label} is {self.reason}",
             hint="import TikTok Studio's Overview, FollowerHistory, FollowerActivity or Content CSV (or their zip), "
@@ -272,33 +278,36 @@ def parse_table(label: str, data: bytes) -> Table:
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [_clean(h) for h in next(reader, [])]
-        normal = [_norm(h) for h in header]
-        found = _detect(normal)
-        if found is None:
-            raise UnknownFileError(label, header)
-        kind, columns = found
-        rows: list[tuple[int, list[str]]] = []
-        for row_no, cells in enumerate(reader, start=2):
-            if len(cells) > len(header):
-                if any(c.strip() for c in cells[len(header) :]):
+    with long_cells():
+        try:
+            header = [_clean(h) for h in next(reader, [])]
+            _check_lengths(label, 1, header, header)
+            normal = [_norm(h) for h in header]
+            found = _detect(normal)
+            if found is None:
+                raise UnknownFileError(label, header)
+            kind, columns = found
+            rows: list[tuple[int, list[str]]] = []
+            for row_no, cells in enumerate(reader, start=2):
+                if len(cells) > len(header):
+                    if any(c.strip() for c in cells[len(header) :]):
+                        raise UsageError(
+                            f"{label} row {row_no}: {len(cells)} cells, but the header names {len(header)} columns",
+                            hint="check for an unquoted comma in a title",
+                        )
+                    cells = cells[: len(header)]
+                _check_lengths(label, row_no, header, cells)
+                if any(c.strip() for c in cells):
+                    rows.append((row_no, cells + [""] * (len(header) - len(cells))))
+                if len(rows) > MAX_IMPORT_ROWS:
                     raise UsageError(
-                        f"{label} row {row_no}: {len(cells)} cells, but the header names {len(header)} columns",
-                        hint="check for an unquoted comma in a title",
+                        f"{label} has more than {MAX_IMPORT_ROWS} rows; an import takes at most {MAX_IMPORT_ROWS}",
+                        hint="export a shorter period, or split the file",
                     )
-                cells = cells[: len(header)]
-            if any(c.strip() for c in cells):
-                rows.append((row_no, cells + [""] * (len(header) - len(cells))))
-            if len(rows) > MAX_IMPORT_ROWS:
-                raise UsageError(
-                    f"{label} has more than {MAX_IMPORT_ROWS} rows; an import takes at most {MAX_IMPORT_ROWS}",
-                    hint="export a shorter period, or split the file",
-                )
-    except csv.Error as exc:
-        raise UsageError(
-            f"{label} row {reader.line_num}: not valid CSV ({exc})", hint="export the file again"
-        ) from None
+        except csv.Error as exc:
+            raise UsageError(
+                f"{label} row {reader.line_num}: not valid CSV ({exc})", hint="export the file again"
+            ) from None
     used = set(columns.values())
     unused = [h for i, h in enumerate(header) if i not in used and h]
     if kind == OWN and unused:
@@ -307,6 +316,16 @@ def parse_table(label: str, data: bytes) -> Table:
             hint="columns: " + ", ".join(OWN_COLUMNS),
         )
     return Table(label, kind, header, columns, rows, unused)
+
+
+def _check_lengths(label: str, row_no: int, header: list[str], cells: list[str]) -> None:
+    for column, cell in zip(header, cells, strict=False):
+        if len(cell) > MAX_CELL:
+            raise UsageError(
+                f"{label} row {row_no}, column {column[:40]!r}: {len(cell):,} characters; a cell takes at most "
+                f"{MAX_CELL:,}",
+                hint="TikTok Studio writes no such cell: export the file again",
+            )
 
 
 def _pick(normal: list[str], names: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
@@ -348,11 +367,12 @@ def parse_number(text: str, *, percent: bool = False, seconds: bool = False) -> 
     raw = " ".join(text.split())
     if raw.casefold() in _UNKNOWN:
         return None
+    shown = repr(raw) if len(raw) <= 40 else f"{raw[:40]!r}... ({len(raw):,} characters)"
     value = raw
     if percent and value.endswith("%"):
         value = value[:-1].strip()
     if seconds:
-        m = re.fullmatch(r"(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)", value)
+        m = re.fullmatch(r"(?:(\d{1,6}):)?(\d{1,2}):(\d{2}(?:\.\d+)?)", value)
         if m:
             return int(m[1] or 0) * 3600 + int(m[2]) * 60 + float(m[3])
         value = re.sub(r"\s*(?:s|sec|secs|seconds)$", "", value, flags=re.IGNORECASE)
@@ -363,8 +383,12 @@ def parse_number(text: str, *, percent: bool = False, seconds: bool = False) -> 
         value = value.replace(",", ".")
     if not _PLAIN.fullmatch(value):
         what = "a percentage" if percent else "seconds" if seconds else "a number"
-        raise UsageError(f"{text.strip()!r} is not {what}", hint="give a number such as 1200 (or 'undefined')")
+        raise UsageError(f"{shown} is not {what}", hint="give a number such as 1200 (or 'undefined')")
     number = float(value)
+    if abs(number) > metrics.MAX_FIGURE:
+        raise UsageError(
+            f"{shown} is more than {metrics.MAX_FIGURE:,}", hint="check the figure: no count is that large"
+        )
     return int(number) if number.is_integer() and "." not in value else number
 
 
@@ -393,9 +417,9 @@ class Dates:
             return self._checked(raw, self._date(raw, int(m[1]), int(m[2]), int(m[3])))
         tokens = re.findall(r"[^\W\d_]+|\d+", raw.casefold())
         months = [_MONTHS[t] for t in tokens if t in _MONTHS]
-        numbers = [t for t in tokens if t.isdigit()]
+        numbers = [t for t in tokens if t.isdecimal()]  # not isdigit(): int() refuses '²'
         others = [
-            t for t in tokens if not t.isdigit() and t not in _MONTHS and t not in WEEKDAY_NAMES and t not in _FILLERS
+            t for t in tokens if not t.isdecimal() and t not in _MONTHS and t not in WEEKDAY_NAMES and t not in _FILLERS
         ]
         days = [int(n) for n in numbers if len(n) <= 2]
         years = [int(n) for n in numbers if len(n) == 4]
@@ -442,7 +466,7 @@ def video_id(text: str | None) -> str | None:
     if not text:
         return None
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return text
     m = _VIDEO_ID.search(text)
     return m[1] if m else None
@@ -523,11 +547,12 @@ def _activity_row(table: Table, dates: Dates, row_no: int, cells: list[str]) -> 
 
 
 def _hour(text: str) -> int:
-    if text.isdigit() and int(text) < 24:
+    if text.isdecimal() and len(text) <= 2 and int(text) < 24:
         return int(text)
     clock = parse_clock(text.lower())
     if clock is None or clock.minute:
-        raise UsageError(f"{text!r} is not an hour of the day", hint="hours are 0 to 23, or 13:00, or 1pm")
+        shown = repr(text) if len(text) <= 20 else f"{text[:20]!r}... ({len(text):,} characters)"
+        raise UsageError(f"{shown} is not an hour of the day", hint="hours are 0 to 23, or 13:00, or 1pm")
     return clock.hour
 
 
@@ -617,7 +642,7 @@ class _Plan:
         doc = metrics.snapshot_doc(post_id, at_utc, figures, SOURCE, key)
         self.new_snapshots.append(doc)
         snaps = self.snaps.setdefault(post_id, [])
-        snaps.insert(bisect.bisect_right([s["at"] for s in snaps], at_utc), doc)
+        bisect.insort_right(snaps, doc, key=lambda s: s["at"])
         return True
 
     def set_day(self, day: str, values: Mapping[str, int | None]) -> bool:
@@ -820,6 +845,12 @@ class _Job:
                 report.unmatched.append({**unmatched, "reason": why})
                 continue
             at_utc = rec.at_utc or self.export_at
+            if table.kind == OWN and post.get("published_at") and at_utc < post["published_at"]:
+                raise ValidationError(  # as 'metrics log --at' refuses it
+                    f"{table.where(rec.row)}: {local_iso(at_utc, self.zone)} is before post {post['id']} went out "
+                    f"({local_iso(post['published_at'], self.zone)})",
+                    hint="give the time the figures were read",
+                )
             if (post["id"], at_utc) in seen:
                 raise ValidationError(
                     f"{table.where(rec.row)}: post {post['id']} at {local_iso(at_utc, self.zone)} is also in row "

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import islice, takewhile
 from typing import Any
 
-from .calendar_ops import POSTS, STATUSES, check_pillar, log_entry
+from .calendar_ops import POSTS, STATUSES, check_pillar, log_entry, parse_id
 from .errors import ConflictError, NotFoundError, UsageError
 from .timeutil import WEEKDAY_NAMES, WEEKDAYS, checked_local, get_zone, local_iso, parse_clock, to_utc_iso
 from .workspace import Workspace
@@ -65,10 +65,7 @@ def parse_slot_time(text: str) -> str:
 
 
 def parse_slot_id(text: str | int) -> int:
-    raw = str(text).strip().lstrip("#")
-    if not raw.isdigit() or int(raw) == 0:
-        raise UsageError(f"{text!r} is not a slot id", hint="slot ids are numbers; 'contentops slot list' shows them")
-    return int(raw)
+    return parse_id(text, "a slot", "contentops slot list")
 
 
 # -- expansion ------------------------------------------------------------------------------

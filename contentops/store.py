@@ -348,7 +348,7 @@ class Store:
         except json.JSONDecodeError as exc:
             raise self._corrupt(f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
         if not isinstance(data, dict) or not all(
-            isinstance(t, dict) and all(isinstance(d, dict) and k.isdigit() for k, d in t.items())
+            isinstance(t, dict) and all(isinstance(d, dict) and k.isascii() and k.isdigit() for k, d in t.items())
             for t in data.values()
         ):
             raise self._corrupt("does not have the layout of a contentops database")
@@ -531,6 +531,12 @@ class Store:
             self._archive_old_entries(tx)
             payload = self._dump(tx.db.storage.data)  # type: ignore[attr-defined]
             atomic_write_bytes(self.path, payload, before_replace=keep_old_as_backup)
+        except UnicodeEncodeError as exc:  # text from bytes the terminal could not decode (lone surrogates)
+            bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else ""
+            raise UsageError(
+                f"cannot save text with characters that are not valid Unicode ({bad!r}); nothing was changed",
+                hint="type the text again in a UTF-8 terminal (the bytes given could not be read as UTF-8)",
+            ) from None
         except NotSyncedError as exc:
             raise StoreError(
                 f"{self.path} was changed, but the system could not confirm it is on disk ({exc.strerror})",

@@ -38,6 +38,8 @@ _TIME_RE = re.compile(
 )
 _TIME_TOKEN_RE = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,2}\s*(am|pm)\b|\bnoon\b|\bmidday\b|\bmidnight\b")
 WHEN_EXAMPLES = "'2026-12-04 18:00', 'fri 6pm', 'tomorrow 9:30', 'next monday 18:00' or '4/12 6pm'"
+MAX_TEXT = 64  # characters of a time or a day: longer text is not one (and would make the friendly forms slow)
+YEARS = (2000, 2999)  # a year outside is a typing mistake; four-digit years also keep stored times sortable as text
 
 
 @lru_cache(maxsize=64)
@@ -109,6 +111,24 @@ def parse_clock(text: str) -> time | None:
     return time(hour, minute)
 
 
+def _checked_text(text: str, what: str, examples: str) -> str:
+    """``text`` with its whitespace collapsed; refused when empty or longer than ``MAX_TEXT``."""
+    raw = " ".join(text.split())
+    if not raw:
+        raise UsageError(f"empty {what}", hint=f"write a {what} such as {examples}")
+    if len(raw) > MAX_TEXT:
+        raise UsageError(
+            f"{raw[:20]!r}... is {len(raw):,} characters long, not a {what}",
+            hint=f"write a {what} such as {examples}",
+        )
+    return raw
+
+
+def _checked_year(raw: str, year: int) -> None:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise UsageError(f"{raw!r} is in the year {year}", hint=f"give a year from {YEARS[0]} to {YEARS[1]}")
+
+
 def _relative_day(words: list[str], today: date) -> tuple[date, bool] | None:
     """``today``/``tomorrow``/``[next|this] weekday`` -> (day, may_roll_a_week)."""
     if not words:
@@ -140,14 +160,13 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
     day (today if the time is still ahead); a date without a year means the next one.
     """
     zone = get_zone(zone_name)
-    raw = " ".join(text.strip().split())
-    if not raw:
-        raise UsageError("empty time", hint=f"write a time such as {WHEN_EXAMPLES}")
+    raw = _checked_text(text, "time", WHEN_EXAMPLES)
     local_now = now.astimezone(zone)
     today = local_now.date()
 
     iso = _parse_iso(raw)
     if iso is not None:
+        _checked_year(raw, iso.year)
         if iso.tzinfo is not None:
             return iso.astimezone(zone)
         return checked_local(iso.date(), iso.time(), zone, zone_name)
@@ -186,7 +205,7 @@ def _parse_iso(raw: str) -> datetime | None:
 
 
 def _parse_free_date(raw: str, lowered: str, zone: ZoneInfo, zone_name: str, today: date) -> datetime:
-    from dateutil.parser import ParserError, parse
+    from dateutil.parser import parse
 
     if not _TIME_TOKEN_RE.search(lowered):
         bad = UsageError(
@@ -195,19 +214,20 @@ def _parse_free_date(raw: str, lowered: str, zone: ZoneInfo, zone_name: str, tod
         )
         try:
             parse(raw, dayfirst=True, default=datetime(today.year, today.month, today.day))
-        except (ParserError, ValueError, OverflowError):
+        except (ValueError, ArithmeticError):  # dateutil's ParserError is a ValueError
             raise bad from None
         raise UsageError(f"{raw!r} has no time of day", hint=f"add one, e.g. '{raw} 18:00'")
     has_year = bool(re.search(r"\b\d{4}\b|\d{1,2}/\d{1,2}/\d{2,4}", lowered))
     try:
         parsed = parse(raw, dayfirst=True, default=datetime(today.year, today.month, today.day))
-    except (ParserError, ValueError, OverflowError) as exc:
+        _checked_year(raw, parsed.year)
+        if parsed.tzinfo is not None:
+            return parsed.astimezone(zone)
+    except (ValueError, ArithmeticError) as exc:  # also an offset of a day or more ("6pm UTC+99")
         raise UsageError(
             f"cannot read {raw!r} as a time: {exc}",
             hint=f"write a time such as {WHEN_EXAMPLES} (dates are day first: 4/12 is 4 December)",
         ) from None
-    if parsed.tzinfo is not None:
-        return parsed.astimezone(zone)
     day = parsed.date()
     if not has_year and day < today:
         with suppress(ValueError):  # 29 February stays in its year
@@ -218,33 +238,35 @@ def _parse_free_date(raw: str, lowered: str, zone: ZoneInfo, zone_name: str, tod
 def parse_day(text: str, today: date) -> date:
     """Parse a calendar day: ISO ``2026-12-04``, ``today``, ``tomorrow``, ``yesterday``,
     a weekday (the next one, today included), or day-first ``4/12[/2026]``."""
-    raw = " ".join(text.strip().lower().split())
-    rel = _relative_day(raw.split(), today)
+    raw = _checked_text(text, "day", "2026-12-04, 4/12, today, tomorrow or fri")
+    rel = _relative_day(raw.lower().split(), today)
     if rel is not None:
         return rel[0]
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        pass
+    found = None
+    with suppress(ValueError):
+        found = date.fromisoformat(raw)
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?", raw)
     if m:
         year = int(m[3]) if m[3] else today.year
         year += 2000 if year < 100 else 0
-        try:
-            return date(year, int(m[2]), int(m[1]))
-        except ValueError:
-            pass
+        with suppress(ValueError):
+            found = date(year, int(m[2]), int(m[1]))
+    if found is not None:
+        _checked_year(raw, found.year)
+        return found
     raise UsageError(
-        f"cannot read {text!r} as a day",
+        f"cannot read {raw!r} as a day",
         hint="write a day such as 2026-12-04, 4/12, today, tomorrow or fri",
     )
 
 
 def parse_month(text: str) -> date:
     """``YYYY-MM`` -> the first day of that month."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    raw = _checked_text(text, "month", "2026-12")
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)
     if not m or not 1 <= int(m[2]) <= 12:
-        raise UsageError(f"cannot read {text!r} as a month", hint="write it as YYYY-MM, e.g. 2026-12")
+        raise UsageError(f"cannot read {raw!r} as a month", hint="write it as YYYY-MM, e.g. 2026-12")
+    _checked_year(raw, int(m[1]))
     return date(int(m[1]), int(m[2]), 1)
 
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import metrics
-from .calendar_ops import POSTS, _get_post, log_entry, normalise_hashtags
+from .calendar_ops import POSTS, _get_post, log_entry, normalise_hashtags, parse_id
 from .errors import ConflictError, NotFoundError, TransitionError, UsageError
 from .timeutil import local_iso, to_utc_iso
 from .workspace import Workspace
@@ -45,10 +45,7 @@ FIGURES = ("views", "engagement", "engagement_rate")  # of a trend's posts, in r
 
 # -- checks ---------------------------------------------------------------------------------------
 def parse_trend_id(text: str | int) -> int:
-    raw = str(text).strip().lstrip("#")
-    if not raw.isdigit() or int(raw) == 0:
-        raise UsageError(f"{text!r} is not a trend id", hint="trend ids are numbers: 'contentops trend list'")
-    return int(raw)
+    return parse_id(text, "a trend", "contentops trend list")
 
 
 def check_kind(kind: str) -> str:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import UsageError, WorkspaceError
+from .errors import ContentOpsError, UsageError, WorkspaceError
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .timeutil import get_zone
 
@@ -46,6 +48,9 @@ DEFAULT_STORAGE: dict[str, float] = {
     "journal_keep": 200,
 }
 _HANDLE_RE = re.compile(r"^@[A-Za-z0-9._]{2,24}$")
+MAX_SETTINGS_BYTES = 1_048_576  # contentops.toml, assets/brand.toml, calendar/key-dates.toml: a few KB each
+MAX_SETTING = 1_000_000  # the largest number of [rules] and [storage]
+MAX_NAME = 100  # characters of account.name and of each pillar, zone and region
 
 
 @dataclass(frozen=True)
@@ -129,14 +134,38 @@ def config_error(path: Path, message: str) -> WorkspaceError:
     return WorkspaceError(f"{path}: {message}", hint=f"fix the setting in {path} (see the README's 'Settings' section)")
 
 
+def read_toml(path: Path, error: Callable[[str], ContentOpsError]) -> dict[str, Any] | None:
+    """The settings file ``path`` parsed (None when there is none). A file over ``MAX_SETTINGS_BYTES`` (not
+    read into memory), not UTF-8 or not TOML raises ``error(message)``."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_SETTINGS_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise error(f"cannot be read ({exc.strerror})") from None
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise error(f"is larger than {MAX_SETTINGS_BYTES // 1024:,} KB, too large for a settings file")
+    try:
+        text = data.decode("utf-8")
+        return tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise error(f"is not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"not valid TOML: {exc}") from None
+    except ValueError:  # an integer longer than Python reads (4,300 digits)
+        digits = sys.get_int_max_str_digits()
+        line = next((n for n, ln in enumerate(text.splitlines(), 1) if re.search(rf"[0-9_]{{{digits},}}", ln)), "?")
+        raise error(f"not valid TOML: line {line} holds a number of more than {digits:,} digits") from None
+    except RecursionError:
+        raise error("not valid TOML: arrays or tables nested too deeply") from None
+
+
 def load_config(path: Path) -> Config:
     """Read and validate ``contentops.toml``; unknown keys are kept but ignored."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WorkspaceError(f"{path} does not exist", hint="run 'contentops init DIR' to create a workspace") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise config_error(path, f"not valid TOML: {exc}") from None
+    data = read_toml(path, lambda message: config_error(path, message))
+    if data is None:
+        raise WorkspaceError(f"{path} does not exist", hint="run 'contentops init DIR' to create a workspace")
 
     def section(name: str) -> dict[str, Any]:
         value = data.get(name, {})
@@ -145,15 +174,20 @@ def load_config(path: Path) -> Config:
         return value
 
     def string_list(value: Any, key: str) -> list[str]:
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise config_error(path, f"{key} must be a list of non-empty strings")
+        if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v.strip()) <= MAX_NAME for v in value):
+            raise config_error(path, f"{key} must be a list of non-empty strings (of at most {MAX_NAME} characters)")
         return [v.strip() for v in value]
 
-    account, tz, content = section("account"), section("time"), section("content")
-    handle = account.get("handle", Config.handle)
-    if not isinstance(handle, str):
-        raise config_error(path, "account.handle must be a string")
-    zone = tz.get("zone", DEFAULT_ZONE)
+    def string(table: str, key: str, default: str) -> str:
+        value = section(table).get(key, default)
+        if not isinstance(value, str) or len(value) > MAX_NAME:
+            raise config_error(path, f"{table}.{key} must be a string of at most {MAX_NAME} characters")
+        return value
+
+    tz, content = section("time"), section("content")
+    handle = string("account", "handle", Config.handle)
+    account_name = string("account", "name", "")
+    zone = string("time", "zone", DEFAULT_ZONE)
     display = string_list(tz.get("display_zones", DEFAULT_DISPLAY_ZONES), "time.display_zones")
     for name in [zone, *display]:
         try:
@@ -172,14 +206,14 @@ def load_config(path: Path) -> Config:
         merged = dict(defaults)
         for key, value in section(name).items():
             if key in defaults:
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                    raise config_error(path, f"{name}.{key} must be a number >= 0")
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_SETTING:
+                    raise config_error(path, f"{name}.{key} must be a number from 0 to {MAX_SETTING:,}")
                 merged[key] = value
         return merged
 
     return Config(
         handle=handle,
-        name=str(account.get("name", "")),
+        name=account_name,
         zone=zone,
         display_zones=display,
         pillars=pillars,

@@ -181,7 +181,6 @@ def test_unreadable_paths_are_reported_not_raised(ws: Workspace) -> None:
     assert errors == {
         "calendar": f"cannot read {ws.calendar_db}: Not a directory",
         "metrics": f"cannot read {ws.metrics_db}: Not a directory",
-        "temp files": f"cannot read {ws.calendar_dir}: Not a directory",
     }
 
 

@@ -394,6 +394,7 @@ def test_own_csv(ws: Workspace, posts: dict[str, int], tmp_path: Path) -> None:
         (["99", "", "", "", "10"], 1, "column 'post': no post with id 99"),
         (["{recap}", url(STRANGER), "", "", "10"], 3, "has another video than the url"),
         (["{recap}", "", "2027-01-04 09:00", "", "10"], 3, "column 'at': 2027-01-04T09:00:00+11:00 is in the future"),
+        (["{recap}", "", "2026-12-19 09:00", "", "10"], 3, "2026-12-19T09:00:00+11:00 is before post 1 went out"),
         (["", "", "", "", "10"], 2, "no post and no url"),
         (["{recap}", "", "", "", ""], 2, "no figures"),
     ],
