@@ -4,7 +4,9 @@
 ``out_dir`` with ``render.render_clip`` in a process pool, and returns a ``BatchReport``:
 
 - a bad row (see ``CutRow.errors``) or a failing render fails alone; the other rows still render, and
-  every failure is reported at the end with its message and hint;
+  every failure is reported at the end with its message and hint. A source that is no video at all
+  (empty, a playlist, concat list or other text: ``probe.check_source``) fails before any render starts;
+  a damaged one (truncated) fails when its worker probes it, before that worker writes anything;
 - outputs already up to date are skipped: ``out_dir/.contentops-clips.json`` maps each output name to the
   ``job_key`` (hash of source, cut, captions, style, encoding, engine) it was rendered from; a row is
   skipped when its output exists and the key matches, unless ``force``. Only this (parent) process writes
@@ -39,10 +41,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import EXIT_INTERRUPTED, ConflictError, ContentOpsError, UsageError
+from ..errors import EXIT_INTERRUPTED, ConflictError, ContentOpsError, MediaError, UsageError
 from ..fsutil import atomic_write_text
 from .cutlist import CutRow, output_path, read_cutlist
 from .job import ClipJob, ClipStyle, Encoding, job_key
+from .probe import check_source
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -263,7 +266,10 @@ class _Batch:
                 engine=engine,
             )
             try:
+                check_source(row.source)  # an empty file, a playlist or other text fails here, before any render
                 key = job_key(job)
+            except MediaError as exc:
+                outcome.fail(f"row {row.line}: {exc.message}", exc.hint)
             except OSError as exc:  # the file went away or became unreadable since the cut list was read
                 outcome.fail(f"row {row.line}: cannot read {exc.filename}: {exc.strerror}", "check the file")
             except UnicodeDecodeError:
@@ -297,7 +303,7 @@ class _Batch:
         executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(queue,))
         pending: dict[Future[_WorkerResult], ClipOutcome] = {}
         try:
-            with _workers_block_ctrl_c():
+            with workers_starting():
                 for job, outcome in todo:  # the workers start here
                     pending[executor.submit(_render_in_worker, job, outcome.row)] = outcome
             while pending:
@@ -342,7 +348,7 @@ def _init_worker(queue: Any) -> None:
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # see _workers_block_ctrl_c
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # see workers_starting
 
 
 def _on_signal(signum: int, frame: object) -> None:
@@ -401,23 +407,39 @@ def _result_of(future: Future[_WorkerResult]) -> _WorkerResult:
 
 
 @contextlib.contextmanager
-def _workers_block_ctrl_c() -> Iterator[None]:
-    """Workers started in here hold Ctrl-C back until ``_init_worker`` has set them up (processes inherit
-    the signal mask): a Ctrl-C while they boot would print their tracebacks. The parent still gets it."""
+def workers_starting() -> Iterator[None]:
+    """Hold Ctrl-C back while a process pool starts its workers and takes its jobs, then deliver it.
+
+    A ``KeyboardInterrupt`` inside ``ProcessPoolExecutor.submit`` would leave the pool half made (a worker
+    nobody stops, a thread nobody can join, tracebacks): in here a Ctrl-C is only noted, and given to the
+    handler before once the jobs are in. Workers started in here inherit the blocked signal mask, so they
+    too hold Ctrl-C back until their initializer has set them up (see ``_init_worker``)."""
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return
+    noted: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        noted.append(signum)
+
+    previous = signal.signal(signal.SIGINT, note)
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one held back by the mask is noted here
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        if noted:
+            signal.raise_signal(signal.SIGINT)
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
     """Cancel what has not started and stop the workers; each cleans up (see ``_on_signal``) or is killed
     after ``STOP_TIMEOUT``. Another Ctrl-C meanwhile does not cut this short."""
     processes = list((executor._processes or {}).values())  # no public way before Python 3.14
+    # The pool's thread is waited for too: Python's exit would race with it winding down (CPython 3.11
+    # prints "OSError: Bad file descriptor" from concurrent.futures' exit hook).
+    manager = executor._executor_manager_thread
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
@@ -435,6 +457,8 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
                 # outlives its worker: it is still in the worker's process group.
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, signal.SIGKILL)
+        if manager is not None:
+            manager.join(STOP_TIMEOUT)
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)

@@ -9,25 +9,26 @@ Only ``source``, ``start`` and ``end`` are required; any other column name is re
 folder; times are ``SS.s``, ``MM:SS.s`` or ``HH:MM:SS.s``; ``frame`` is one of ``FRAME_MODES`` (default
 ``crop``); ``post`` is the id of a post to attach the clip to.
 
-Problems of the file as a whole (missing, not UTF-8, a bad header) raise a ``UsageError``. Problems of one
-row do not: they are collected in ``CutRow.errors`` (each message names the row and the column), so the
-other rows can still be rendered. Rows are numbered by the line of the file they start on (the header is
+Problems of the file as a whole (missing, over ``MAX_BYTES``, not UTF-8, a bad header) raise a ``UsageError``.
+Problems of one row do not: they are collected in ``CutRow.errors`` (each message names the row and the
+column), so the other rows can still be rendered. Rows are numbered by the line of the file they start on (the header is
 row 1), which is the spreadsheet's row number unless a cell above spans several lines.
 
 Output names are ``name`` or ``<source stem>-<start>-<end>`` (e.g. ``keynote-1m15.5s-1m30s.mp4``), made
-safe on Windows, macOS and Linux by ``safe_name`` and unique (case-insensitively) by ``unique_names``.
+safe on Windows, macOS and Linux by ``safe_name`` and unique (ignoring case) by ``unique_names``, both
+built on ``contentops.names``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import NotFoundError, UsageError
+from ..names import MAX_NAME_CHARS as MAX_NAME_CHARS
+from ..names import child_path, safe_filename, unique_filename
 from .job import FRAME_MODES
 from .timecode import parse_timecode
 
@@ -35,17 +36,9 @@ COLUMNS: tuple[str, ...] = ("source", "start", "end", "name", "caption", "srt", 
 REQUIRED: tuple[str, ...] = ("source", "start", "end")
 DEFAULT_FRAME = "crop"
 EXTENSION = ".mp4"
-MAX_NAME_CHARS = 120  # the whole file name, extension and any "-2" suffix included
-MAX_NAME_BYTES = 240  # UTF-8 bytes: most file systems allow 255 per name
 HINT_COLUMNS = f"the columns are: {','.join(COLUMNS)} (source, start and end are required)"
-
-# Characters Windows refuses in names (macOS and Linux refuse '/'), and control characters.
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
-# Names Windows reserves for devices, with any extension ("NUL.txt" too), in any case.
-_RESERVED = {
-    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
-    *(f"{device}{n}" for device in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")),
-}  # fmt: skip
+MAX_BYTES = 1_048_576  # of a cut list: over ten thousand rows
+MAX_CELL = 10_000  # characters of a cell: far more than fits on a clip, far less than a hostile file holds
 
 
 @dataclass(frozen=True)
@@ -74,11 +67,16 @@ def read_cutlist(path: Path | str) -> list[CutRow]:
     path = Path(path)
     label = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # never more: a huge file (or /dev/zero) is not read into memory
     except FileNotFoundError:
         raise NotFoundError(f"cut list {label} not found", hint="check the path of the CSV file") from None
     except IsADirectoryError:
         raise UsageError(f"{label} is a folder, not a cut list", hint="give the path of the CSV file") from None
+    if len(data) > MAX_BYTES:
+        raise UsageError(
+            f"cut list {label} is larger than {MAX_BYTES // 1_048_576} MB", hint="split it into several cut lists"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -131,16 +129,25 @@ def _row(line: int, columns: list[str], cells: list[str], folder: Path) -> CutRo
     if len(cells) > len(columns):
         errors.append(f"row {line}: {len(cells)} cells, but the header has {len(columns)} columns")
     values = {c: v.strip() for c, v in zip(columns, cells, strict=False)}
+    for column, value in values.items():
+        if len(value) > MAX_CELL:
+            problem(column, f"{len(value):,} characters; a cell takes at most {MAX_CELL:,}")
+            values[column] = ""
     caption = values.get("caption") or None  # line breaks inside are kept: they are forced breaks
 
     def file(column: str) -> Path | None:
         text = values.get(column, "")
         if not text:
             return None
-        found = folder / Path(text).expanduser()
-        if found.is_dir():
+        try:
+            found = folder / Path(text).expanduser()
+            is_dir, exists = found.is_dir(), found.exists()
+        except (RuntimeError, ValueError, OSError):  # ~nobody (no such user), a NUL character, a name too long
+            problem(column, f"{text!r} is not a path this computer can open")
+            return None
+        if is_dir:
             problem(column, f"{text} is a folder, not a file")
-        elif not found.exists():
+        elif not exists:
             problem(column, f"no such file: {text} (looked in {found.parent})")
         return found
 
@@ -170,10 +177,10 @@ def _row(line: int, columns: list[str], cells: list[str], folder: Path) -> CutRo
     post = None
     if values.get("post"):
         raw = values["post"].lstrip("#")
-        if raw.isdigit() and int(raw) > 0:
+        if raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) > 0:  # int() refuses '²' and 5,000 digits
             post = int(raw)
         else:
-            problem("post", f"{values['post']!r} is not a post id (a number, as 'contentops post list' shows)")
+            problem("post", f"{values['post'][:20]!r} is not a post id (a number, as 'contentops post list' shows)")
     name = values.get("name") or default_name(values.get("source", ""), values.get("start", ""), values.get("end", ""))
     return CutRow(
         line=line,
@@ -213,30 +220,9 @@ def default_name(source: str, start: str, end: str) -> str:
 
 
 def safe_name(name: str, *, fallback: str = "clip") -> str:
-    """A file name (with ``.mp4``) that is safe on Windows, macOS and Linux and stays in its folder.
-
-    No path separators or characters Windows refuses, no leading dots (no hidden files, no ``..``), no
-    trailing dots or spaces, no reserved device names (``CON``, ``NUL.txt``, ``COM1`` ...), Unicode in
-    NFC form (as macOS and Linux then agree), at most ``MAX_NAME_CHARS`` characters and
-    ``MAX_NAME_BYTES`` bytes. A name ending in ``.mp4`` keeps it; any other text is the stem."""
-    text = unicodedata.normalize("NFC", name)
-    if text.lower().endswith(EXTENSION):
-        text = text[: -len(EXTENSION)]
-    text = " ".join(_UNSAFE.sub("_", text).split())
-    text = re.sub(r"\.{2,}", ".", re.sub(r"_{2,}", "_", text)).strip("._- ")
-    text = _fit(text, MAX_NAME_CHARS - len(EXTENSION) - 4)  # room for a "-999" suffix
-    if not text:
-        text = fallback
-    if text.split(".")[0].strip().upper() in _RESERVED:
-        text = "_" + text
-    return text + EXTENSION
-
-
-def _fit(text: str, chars: int) -> str:
-    text = text[:chars]
-    while len(text.encode("utf-8")) > MAX_NAME_BYTES - 16:
-        text = text[:-1]
-    return text.rstrip(". ")
+    """A clip's file name (with ``.mp4``): ``names.safe_filename``, safe on Windows, macOS and Linux and in
+    its folder. A name ending in ``.mp4`` keeps it; any other text is the stem."""
+    return safe_filename(name, EXTENSION, fallback=fallback)
 
 
 def unique_names(rows: list[CutRow]) -> list[CutRow]:
@@ -244,20 +230,11 @@ def unique_names(rows: list[CutRow]) -> list[CutRow]:
     taken: set[str] = set()
     out: list[CutRow] = []
     for row in rows:
-        stem = row.name[: -len(EXTENSION)]
-        name, n = row.name, 1
-        while name.casefold() in taken:
-            n += 1
-            name = f"{stem}-{n}{EXTENSION}"
-        taken.add(name.casefold())
+        name = unique_filename(row.name, taken)
         out.append(row if name == row.name else replace(row, name=name))
     return out
 
 
 def output_path(out_dir: Path, name: str) -> Path:
     """``out_dir / name``, refusing any name that would leave the folder (``safe_name`` never makes one)."""
-    folder = out_dir.absolute()
-    target = folder / name
-    if target.parent != folder or name in ("", ".", "..") or Path(name).name != name:
-        raise UsageError(f"output name {name!r} would leave {folder}", hint="give a plain file name")
-    return target
+    return child_path(out_dir, name)

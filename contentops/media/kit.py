@@ -3,16 +3,22 @@
 ``open_image`` is the one way contentops reads a picture a user gives it (a logo, a cover background): it
 accepts common still formats only, refuses decompression bombs (Pillow only warns below twice its pixel
 limit; here the limit is an error) and images it cannot decode, each as a one-line ``MediaError``.
+
+The kit's own files (``font_file``, ``logo_file``) are checked before any render: they must be inside the
+kit's folder once symbolic links are followed (a kit shared in the workspace reads only its own files), the
+fonts must load and the logo must decode.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..brand import BrandKit, Problem
 from ..errors import ContentOpsError, MediaError, NotFoundError, ValidationError
+from ..names import resolves_inside
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -24,24 +30,41 @@ MAX_PIXELS = 89_478_485  # Pillow's own default limit (about 9,500 x 9,500)
 
 
 def font_file(kit: BrandKit, which: str) -> Path | None:
-    """The kit's ``heading`` or ``body`` font file, or None for the built-in Noto Sans; a missing file is an error."""
+    """The kit's ``heading`` or ``body`` font file, checked (see ``_kit_file``) and readable as a font; None for
+    the built-in Noto Sans."""
+    from .fonts import load_font
+
     path = kit.heading_font if which == "heading" else kit.body_font
-    if path is not None and not path.is_file():
-        raise NotFoundError(
-            f"the brand kit's {which} font {path} is missing",
-            hint=f'put the font file there, or set [fonts] {which} = "" in {kit.source} for the built-in Noto Sans',
-        )
+    if path is None:
+        return None
+    fix = f'put the font file there, or set [fonts] {which} = "" in {kit.source} for the built-in Noto Sans'
+    _kit_file(kit, path, f"{which} font", fix)
+    load_font(path, 32)
     return path
 
 
 def logo_file(kit: BrandKit, other_way: str) -> Path | None:
-    """The kit's logo file, or None if it has none; a missing file is an error (``other_way``: how to go on)."""
-    if kit.logo is not None and not kit.logo.is_file():
-        raise NotFoundError(
-            f"the brand kit's logo {kit.logo} is missing",
-            hint=f"put the file there, fix [logo] file in {kit.source}, or {other_way}",
-        )
+    """The kit's logo file, checked (see ``_kit_file``) and decoded once by ``open_image`` (so a damaged logo or
+    an image bomb is refused before any render); None if the kit has none (``other_way``: how to go on)."""
+    if kit.logo is None:
+        return None
+    _kit_file(kit, kit.logo, "logo", f"put the file there, fix [logo] file in {kit.source}, or {other_way}")
+    open_image(kit.logo, "logo")
     return kit.logo
+
+
+def _kit_file(kit: BrandKit, path: Path, what: str, fix: str) -> None:
+    """Refuse a file the kit names that is missing (``NotFoundError``, with ``fix`` as the hint) or that leads
+    outside the kit's folder, by ``..`` or a symbolic link (``MediaError``): a kit shared with the workspace
+    reads only its own files."""
+    folder = kit.source.parent
+    if not resolves_inside(path, folder):
+        raise MediaError(
+            f"the brand kit's {what} {path} leads outside {folder}, to {os.path.realpath(path)}",
+            hint=f"copy the file into {folder} and name it from there in {kit.source}",
+        )
+    if not path.is_file():
+        raise NotFoundError(f"the brand kit's {what} {path} is missing", hint=fix)
 
 
 def open_image(path: Path, what: str = "image", *, draft: tuple[int, int] | None = None) -> Image:
@@ -76,16 +99,12 @@ def open_image(path: Path, what: str = "image", *, draft: tuple[int, int] | None
 
 
 def file_problems(kit: BrandKit) -> list[Problem]:
-    """Problems with the files the kit names: fonts that are missing or unreadable, a logo that is missing,
-    unreadable or too small to see."""
-    from .fonts import load_font
-
+    """Problems with the files the kit names: fonts that are missing, outside the kit or unreadable, a logo
+    that is missing, outside the kit, unreadable or too small to see."""
     problems = []
     for key in ("heading", "body"):
         try:
-            path = font_file(kit, key)
-            if path is not None:
-                load_font(path, 32)
+            font_file(kit, key)
         except ContentOpsError as exc:
             problems.append(Problem(f"fonts.{key}", exc.message, exc.hint or ""))
     try:

@@ -11,7 +11,8 @@ Anything that is not a playable video is rejected with a ``MediaError`` whose me
 says what is wrong, before any work that writes files: a missing path, a folder, a device or pipe, an
 empty file, a playlist, concat list or other text file (whatever its extension), a file ffmpeg cannot
 open or that is not a video container, no video stream, an unknown duration, and a file whose video
-cannot be decoded or stops early (truncated). Symbolic links are followed and the target is checked.
+cannot be decoded or stops early (truncated). Symbolic links are followed and the target is checked; a
+link loop is refused. A file named on the command line may be anywhere: the user chose it.
 
 Rotation is in degrees clockwise, the way the player turns the stored picture (the convention of the
 ``rotate`` tag: a phone filming upright writes 90), read from the display matrix or the ``rotate`` tag.
@@ -20,6 +21,8 @@ ffmpeg applies it when decoding, so cuts work in display size (``display_width``
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import stat
 from dataclasses import asdict, dataclass
@@ -128,12 +131,16 @@ def check_source(path: Path | str) -> tuple[Path, int]:
     """The checks that need no ffmpeg: ``path`` (symbolic links resolved) is a non-empty regular file
     that is not a playlist, concat list or other text. Returns the resolved path and its size in bytes."""
     name = str(path)
-    file = Path(path).resolve()
+    file = Path(os.path.realpath(path))  # Path.resolve() raises RuntimeError on a link loop before Python 3.13
     try:
         info = file.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise MediaError(f"no such file: {name}", hint="Check the path and the file name.") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise MediaError(
+                f"{name} is a symbolic link that leads back to itself", hint="Give the real path of the video file."
+            ) from None
         raise MediaError(f"cannot read {name}: {exc.strerror}", hint="Check the path and its permissions.") from None
     if stat.S_ISDIR(info.st_mode):
         raise MediaError(f"{name} is a folder, not a video file", hint="Give the path of one video file.")

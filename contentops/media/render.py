@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ConflictError, MediaError, NotFoundError, UsageError
 from ..fsutil import default_file_mode
+from ..names import safe_filename
 from .captions import MODES, CaptionStyle, Cue, build_ass, parse_srt
 from .ffmpeg import input_args, last_reason, output_arg, run_ffmpeg
 from .fonts import font_dir_for
@@ -52,7 +53,9 @@ if TYPE_CHECKING:
 REFERENCE_SIZE = (1080, 1920)  # the frame brand sizes are given for
 BLUR_DOWNSCALE = 8  # the blurred background is blurred at 1/8 size, then scaled up: cheap and smooth
 RENDER_TIMEOUT_FACTOR = 60.0  # seconds of wall time allowed per second of clip (plus a minute)
-LOGO_FORMATS = "png_pipe,image2"
+# The logo is read by its content, in the formats open_image accepts (kit.IMAGE_FORMATS): ffmpeg's image2
+# demuxer would go by the file name's extension (and expand patterns in it).
+LOGO_FORMATS = "png_pipe,jpeg_pipe,webp_pipe,gif,bmp_pipe,tiff_pipe"
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 MAX_CRF = 51
 OUTPUT_SUFFIX = ".mp4"
@@ -359,12 +362,13 @@ def render_clip(job: ClipJob, *, info: Probe | None = None, progress: Progress |
 
 def default_output(source: Path, start: float, end: float) -> Path:
     """``SOURCE-START-END.mp4`` next to the source, times in seconds: ``talk.mov`` 75.5 to 90 ->
-    ``talk-75.5-90.mp4``."""
+    ``talk-75.5-90.mp4`` (made safe by ``names.safe_filename``: ``-take2.mov`` gives ``take2-...``)."""
 
     def seconds(value: float) -> str:
         return f"{value:.3f}".rstrip("0").rstrip(".")
 
-    return source.with_name(f"{source.stem}-{seconds(start)}-{seconds(end)}{OUTPUT_SUFFIX}")
+    name = f"{source.stem}-{seconds(start)}-{seconds(end)}"
+    return source.with_name(safe_filename(name, OUTPUT_SUFFIX, fallback="clip"))
 
 
 def cut_clip(
@@ -394,7 +398,7 @@ def cut_clip(
     out = output if output is not None else default_output(source, start, end)
     if out.suffix.lower() != OUTPUT_SUFFIX:
         raise UsageError(f"output {out} is not an .mp4 file", hint=f"give an output name ending in {OUTPUT_SUFFIX}")
-    if out.exists() and out.resolve() == source.resolve():
+    if out.exists() and os.path.realpath(out) == os.path.realpath(source):
         raise UsageError(f"output {out} is the source itself", hint="give another output name with -o")
     if out.exists() and not force:
         raise ConflictError(f"{out} already exists", hint="use --force to replace it, or give another name with -o")

@@ -12,9 +12,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
-import re
 import time
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,8 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..brand import load_brand
-from ..errors import ConflictError, ContentOpsError, NotFoundError, TransitionError, UsageError
+from ..errors import ConflictError, ContentOpsError, MediaError, NotFoundError, TransitionError, UsageError
 from ..fsutil import atomic_write_bytes
+from ..names import child_path, resolves_inside, safe_filename, slug
 from .cover import CoverLayout, CoverLook, cover_look, render_cover
 from .kit import open_image
 
@@ -60,19 +59,6 @@ class CoverResult:
             "note": self.note,
             **self.layout.to_json(),
         }
-
-
-def slug(text: str, limit: int = 40) -> str:
-    """``"Tēnā koutou: Summer!"`` -> ``"tena-koutou-summer"`` (for file names): whole words, at most ``limit``
-    characters (a first word longer than that is cut)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", plain.lower())
-    kept: list[str] = []
-    for word in words:
-        if len("-".join([*kept, word])) > limit:
-            break
-        kept.append(word)
-    return "-".join(kept) or (words[0][:limit] if words else "cover")
 
 
 def check_output(out: Path, *, force: bool) -> Path:
@@ -138,7 +124,7 @@ def make_cover(
     """``thumb make``: one cover in ``ws``'s brand kit (the packaged kit when None), written to ``out``
     (default ``SLUG-TEMPLATE.png`` in the current folder). Nothing is written if anything is wrong."""
     look = cover_look(load_brand(ws), logo=logo)
-    out = check_output(out or Path(f"{slug(title)}-{template}.png"), force=force)
+    out = check_output(out or Path(safe_filename(f"{slug(title)}-{template}", ".png", fallback=template)), force=force)
     picture, source, frame = _background(background, video, at)
     image, layout = render_cover(
         title, look, subtitle=subtitle, template=template, picture=picture, logo=_logo(look), max_lines=max_lines
@@ -160,16 +146,28 @@ def _open_logo(path: Path) -> Image:
 
 
 def post_cover_path(ws: Workspace, post: dict[str, Any], template: str = "cover") -> Path:
+    """``covers/post-ID-SLUG.png`` (``-TEMPLATE`` before ``.png`` for other templates): the post id keeps
+    the names of posts whose titles differ only in case (or not at all) apart."""
     suffix = "" if template == "cover" else f"-{template}"
-    return ws.root / COVERS_DIR / f"post-{post['id']}-{slug(post['title'])}{suffix}.png"
+    name = safe_filename(f"post-{post['id']}-{slug(post['title'])}{suffix}", ".png", fallback=f"post-{post['id']}")
+    return child_path(ws.root / COVERS_DIR, name)
 
 
 def post_video(ws: Workspace, post: dict[str, Any]) -> Path | None:
-    """The post's video file (``video`` is relative to the workspace root, or absolute); None if it has none."""
+    """The post's video file (``video`` is relative to the workspace root, or absolute); None if it has none.
+    A relative path must stay in the workspace with its symbolic links followed: a teammate's link, or a
+    ``../``, to a file elsewhere on this computer is refused (an absolute path is taken as stored)."""
     if not post.get("video"):
         return None
     path = Path(post["video"])
-    path = path if path.is_absolute() else ws.root / path
+    if not path.is_absolute():
+        path = ws.root / path
+        if not resolves_inside(path, ws.root):
+            raise MediaError(
+                f"post {post['id']}'s video {post['video']} leads outside the workspace, to {os.path.realpath(path)}",
+                hint=f"copy the file into the workspace, or give its real path: "
+                f"contentops post edit {post['id']} --video /real/path",
+            )
     if not path.is_file():
         raise NotFoundError(
             f"post {post['id']}'s video {post['video']} is missing",
@@ -386,15 +384,20 @@ def batch_covers(
 def _run_pool(tasks: list[_Task], workers: int, finish: Callable[[Any], None]) -> None:
     """Render ``tasks`` in ``workers`` processes, calling ``finish`` with each result. On Ctrl-C, what has not
     started is cancelled and the covers being drawn (a second at most) are finished and kept."""
+    from .batch import workers_starting
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as executor:
-        pending: set[Future[Any]] = {executor.submit(_render_task, task) for task in tasks}
+        pending: set[Future[Any]] = set()
         try:
+            with workers_starting():
+                pending.update(executor.submit(_render_task, task) for task in tasks)
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     finish(future.result())
+                    pending.discard(future)  # only now: a Ctrl-C during finish() must not lose its cover
         except KeyboardInterrupt:
             executor.shutdown(wait=True, cancel_futures=True)
             for future in pending:
@@ -409,6 +412,8 @@ def _init_worker() -> None:
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # Ctrl-C goes to the parent, which cancels what has not started
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back while booting: see workers_starting
 
 
 # --- contact sheets --------------------------------------------------------------------------------
@@ -420,7 +425,9 @@ def make_sheet(
     """``thumb sheet``: a contact sheet of ``video`` written to ``out`` (default ``VIDEO-sheet.png`` beside it)."""
     from .frames import contact_sheet
 
-    out = check_output(out or video.with_name(f"{video.stem}-sheet.png"), force=force)
+    out = check_output(
+        out or video.with_name(safe_filename(f"{video.stem}-sheet", ".png", fallback="sheet")), force=force
+    )
     sheet = contact_sheet(video, count, tile_width=width)
     save_image(sheet.image, out)
     return sheet, out
