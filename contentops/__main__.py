@@ -1,3 +1,3 @@
-from contentops.cli.app import main
+from contentops.cli import main
 
 main()

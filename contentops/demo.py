@@ -153,6 +153,22 @@ def build_demo(
                 hint="add --force to rebuild it (its changes are lost), or choose another folder with --out DIR",
             )
         shutil.rmtree(root)
+    created = not root.exists()
+    try:
+        return _fill(root, now, video, step)
+    except BaseException:  # Ctrl-C or a failure halfway: leave no half-built demo behind
+        if created:  # made here (an earlier demo replaced with --force was removed above)
+            shutil.rmtree(root, ignore_errors=True)
+        else:  # the user's empty folder: leave it empty
+            for child in root.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+        raise
+
+
+def _fill(root: Path, now: datetime, video: bool, step: Callable[[str], None]) -> Any:
     ws = init_workspace(root, handle=HANDLE, name="Brand ANZ (demo)")
     (root / MARKER).write_text("made by 'contentops demo'; 'contentops demo --force' may replace this folder\n")
 

@@ -6,6 +6,7 @@ Rich and heavy packages are imported inside the commands, so ``contentops --help
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -75,6 +76,7 @@ class ContentOpsGroup(TyperGroup):
             self._listing_only = False
 
     def invoke(self, ctx: Any) -> Any:
+        restore = _ctrl_c_once()
         try:
             return super().invoke(ctx)
         except BrokenPipeError:  # output piped into 'head' and the like: stop quietly
@@ -103,6 +105,35 @@ class ContentOpsGroup(TyperGroup):
 
             err_console().print("[yellow]Interrupted[/]: nothing more was changed.")
             ctx.exit(EXIT_INTERRUPTED)
+        finally:
+            restore()
+
+
+def _ctrl_c_once() -> Callable[[], None]:
+    """Make Ctrl-C raise ``KeyboardInterrupt`` once, and ignore it from then on: a second Ctrl-C must not cut
+    short the clean-up the first one started (ffmpeg killed, workers stopped, temp files removed, a batch's
+    finished work saved) nor kill the process as it exits. Returns what puts the handler back when the
+    command ends without a Ctrl-C (tests run many commands in one process). A process started with Ctrl-C
+    ignored (a background job of a script) keeps ignoring it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return lambda: None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+
+    def restore() -> None:
+        if signal.getsignal(signal.SIGINT) is interrupt:
+            signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+
+    return restore
 
 
 app = typer.Typer(
