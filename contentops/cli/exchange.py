@@ -81,7 +81,9 @@ def import_(
 
     Every row is checked first: a bad cell stops the import with its row and
     column, and nothing changes. The whole file is one change, which
-    'contentops undo' reverts. At most 20 MB and 20,000 rows.
+    'contentops undo' reverts. At most 20 MB and 20,000 rows, 10,000
+    characters a cell and 200 a title; in JSON, a key given twice, NaN
+    and Infinity are refused.
 
     Example: contentops cal import posts.csv --dry-run
     """
