@@ -16,6 +16,9 @@ round-robin, and the medians are compared:
 * (d) report html    ``... --format html -o report.html --chart chart.png`` (information: Pillow, charts)
 * (e) metrics log    ``contentops metrics log ID --views 1 --force`` (information: one write of metrics.json,
                      which is kept one document per line because indented JSON is four times slower to write)
+* (f) undo import    ``contentops undo`` of a 5,000-row ``metrics import`` made just before (outside the timing;
+                     information: a change of thousands of documents is reverted in time linear in them,
+                     where TinyDB's own remove would rebuild the table once per document)
 
 Target: (b) / (a) <= 3 (the exit status is 1 when it is missed).
 
@@ -85,6 +88,24 @@ def build(folder: Path, snapshots: int) -> tuple[Path, int, int]:
     return ws.root, len(docs), docs[-1]["post"]
 
 
+def import_sheet(root: Path, rows: int = 5000) -> Path:
+    """An own-CSV metrics sheet: ``rows`` full-watch readings, a second apart, of the earliest published post
+    (rates only: no count can clash with the snapshots there)."""
+    from contentops.timeutil import from_utc_iso
+    from contentops.workspace import find_workspace
+
+    first = min((p for p in find_workspace(root).store().read().all("posts") if p["status"] == "published"),
+                key=lambda p: p["published_at"])  # fmt: skip
+    went_out = from_utc_iso(first["published_at"])
+    sheet = root / "readings.csv"
+    lines = [
+        f"{first['id']},{went_out + timedelta(seconds=60 + n):%Y-%m-%dT%H:%M:%S}+00:00,{20 + n % 50}"
+        for n in range(rows)
+    ]
+    sheet.write_text("post,at,full_watch\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return sheet
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = bl.bench_parser(__doc__, "metrics", 7, "keep the generated workspace and print its path")
     parser.add_argument("--snapshots", type=int, default=50_000, help="metric snapshots (default 50000)")
@@ -100,12 +121,14 @@ def main(argv: list[str] | None = None) -> int:
         html = ["--format", "html", "-o", str(tmp / "r.html"), "--chart", str(tmp / "chart.png")]
         # one more snapshot each run (--force: the same figure again): what one write of metrics.json costs
         log = [*bl.contentops_cmd(), "metrics", "log", str(post_id), "--views", "1", "--force"]
+        import_ = [*bl.contentops_cmd(), "metrics", "import", str(import_sheet(root))]
         cases = [
             bl.Case("(a) json.load", load_json),
             bl.Case("(b) report json", [*week, "--format", "json"]),
             bl.Case("(c) report md", [*week, "--format", "md"]),
             bl.Case("(d) report html", [*week, *html]),
             bl.Case("(e) metrics log", log),
+            bl.Case("(f) undo import", [*bl.contentops_cmd(), "undo"], prepare=lambda: bl.run_once(import_, env, root)),
         ]
         outputs: dict[str, str] = {}
         times = bl.measure(cases, args.runs, env, root, on_warm_up=outputs.__setitem__)
