@@ -179,15 +179,18 @@ class Transaction(View):
 
     def next_id(self, table: str) -> int:
         """A fresh id for ``table``; ids are never reused, even after a removal."""
+        return self._take_ids(table, 1)[0]
+
+    def _take_ids(self, table: str, count: int) -> range:
         ids = dict(self.meta.get("next_ids", {}))
         if table not in self._checked_tables:  # guard against hand-edited files once per table
             self._checked_tables.add(table)
             existing = max((int(k) for k in self.db.storage.read().get(table, {})), default=0)
             ids[table] = max(int(ids.get(table, 1)), existing + 1)
-        new_id = int(ids.get(table, 1))
-        ids[table] = new_id + 1
+        first = int(ids.get(table, 1))
+        ids[table] = first + count
         self.db.table(META).update({"next_ids": ids}, doc_ids=[1])
-        return new_id
+        return range(first, first + count)
 
     def _set(self, table: str, doc_id: int, doc: Doc | None) -> None:
         """Set or remove one document in the data in place. (TinyDB's own insert and remove rebuild the
@@ -209,7 +212,11 @@ class Transaction(View):
         return doc_id
 
     def insert_many(self, table: str, docs: list[Doc]) -> list[int]:
-        return [self.insert(table, doc) for doc in docs]
+        ids = self._take_ids(table, len(docs))
+        for doc_id, doc in zip(ids, docs, strict=True):
+            self._set(table, doc_id, doc)
+            self._record(table, doc_id, None, self._raw(table, doc_id))
+        return list(ids)
 
     def put(self, table: str, doc_id: int, doc: Doc | None) -> None:
         """Set the whole document (``None`` removes it); used by undo to restore a 'before'."""
