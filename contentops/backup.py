@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CorruptStoreError, NotFoundError, SchemaError, UsageError
+from .history import ref, stores
 from .store import BACKUP_NAME, HISTORY, META, Store, View
 from .timeutil import local_iso
 from .workspace import Workspace
 
-STORES = ("calendar", "metrics")
 _REF = re.compile(r"^(?P<m>m?)(?P<rev>\d+)$")
 SHOWN_PER_TABLE = 10  # documents listed per table in a plan (counts are always complete)
 
@@ -39,7 +39,7 @@ class Backup:
 
     @property
     def ref(self) -> str:
-        return f"{'m' if self.store == 'metrics' else ''}{self.revision}"
+        return ref(self.store, self.revision)
 
     def to_json(self, zone: str) -> dict[str, Any]:
         nxt = self.followed_by
@@ -52,12 +52,14 @@ class Backup:
             "file": self.path.name,
             "followed_by": None
             if nxt is None
-            else {"id": nxt["id"], "at": local_iso(nxt["at"], zone), "by": nxt["by"], "summary": nxt["summary"]},
+            else {
+                "id": nxt["id"],
+                "ref": ref(self.store, nxt["id"]),
+                "at": local_iso(nxt["at"], zone),
+                "by": nxt["by"],
+                "summary": nxt["summary"],
+            },
         }
-
-
-def _stores(ws: Workspace, actor: str | None = None) -> dict[str, Store]:
-    return {"calendar": ws.store(actor), "metrics": ws.metrics_store(actor)}
 
 
 def _saved_at(stamp: str) -> str:
@@ -73,12 +75,13 @@ def _journal(store: Store) -> dict[int, dict[str, Any]]:
         return {}
 
 
-def list_backups(ws: Workspace) -> list[Backup]:
-    """Every backup of both stores, newest first."""
+def list_backups(ws: Workspace, *, changes: bool = True) -> list[Backup]:
+    """Every backup of both stores, newest first; with ``changes``, each with the change made after it
+    (which reads both stores' journals)."""
     found: list[Backup] = []
-    for name, store in _stores(ws).items():
+    for name, store in stores(ws).items():
         paths = store.backups()
-        journal = _journal(store) if paths else {}
+        journal = _journal(store) if paths and changes else {}
         for p in paths:
             m = BACKUP_NAME.match(p.name)
             assert m is not None  # backups() matched it
@@ -90,7 +93,7 @@ def list_backups(ws: Workspace) -> list[Backup]:
 def find_backup(ws: Workspace, ref: str | None, *, metrics: bool = False) -> Backup:
     """The backup ``ref`` names (``41``, ``m41``, a file name or path); none: the newest of the calendar,
     or of the metrics with ``metrics``."""
-    backups = list_backups(ws)
+    backups = list_backups(ws, changes=False)  # restore reads the file it needs itself
     hint = "'contentops backup list' shows the backups"
     if ref is None:
         store = "metrics" if metrics else "calendar"
@@ -181,6 +184,7 @@ class RestorePlan:
             if self.restored is None
             else {
                 "id": self.restored["id"],
+                "ref": ref(self.backup.store, self.restored["id"]),
                 "summary": self.restored["summary"],
                 "revision": self.restored["revision"],
             },
@@ -190,7 +194,7 @@ class RestorePlan:
 def plan_restore(ws: Workspace, ref: str | None, *, metrics: bool = False) -> RestorePlan:
     """Find the backup and compare it with the current file; changes nothing."""
     backup = find_backup(ws, ref, metrics=metrics)
-    store = _stores(ws)[backup.store]
+    store = stores(ws)[backup.store]
     data = Store(backup.path).load(missing_ok=False)
     try:
         current = store.load()
@@ -202,7 +206,7 @@ def plan_restore(ws: Workspace, ref: str | None, *, metrics: bool = False) -> Re
 def restore(ws: Workspace, plan: RestorePlan, now: datetime, actor: str | None = None) -> RestorePlan:
     """Carry out ``plan``; refused with nothing changed if the file moved on since the plan was made."""
     plan.check()
-    store = _stores(ws, actor)[plan.backup.store]
+    store = stores(ws, actor)[plan.backup.store]
     label = f"backup {plan.backup.ref} of {local_iso(plan.backup.saved_at, ws.config.zone)[:16].replace('T', ' ')}"
     plan.restored = store.restore(plan.backup.path, now, expect_revision=plan.revision, label=label)
     return plan

@@ -96,6 +96,7 @@ class Report:
 def run_doctor(explicit: str | os.PathLike[str] | None = None, *, cwd: Path | None = None) -> Report:
     """Every check, for the workspace ``explicit`` (``--workspace``), else ``$CONTENTOPS_HOME``, else the
     nearest folder up from ``cwd`` with ``contentops.toml``; outside a workspace its checks are skipped."""
+    from .history import stores as workspace_stores
     from .workspace import CONFIG_NAME, ENV_HOME, Config, Workspace, find_root, load_config
 
     machine = [check_python(), check_ffmpeg()]
@@ -112,7 +113,7 @@ def run_doctor(explicit: str | os.PathLike[str] | None = None, *, cwd: Path | No
         ws = Workspace(root, Config())
         settings = _failed("settings", exc, more=" (the checks below use the default settings)")
     fonts, *brand = kit_checks(ws)
-    stores = {"calendar": ws.store(), "metrics": ws.metrics_store()}
+    stores = workspace_stores(ws)
     databases = {name: check_database(name, store) for name, store in stores.items()}
     revisions = {name: revision for name, (_, revision) in databases.items()}
     return Report(
@@ -382,30 +383,26 @@ def check_backups(stores: dict[str, Store], revisions: dict[str, int | None], ws
     return Check("backups", OK, "; ".join(found) or "none needed yet (nothing has changed twice)")
 
 
-def _size(n: float) -> str:
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n / 1024:.0f} kB"
-
-
 def check_disk(root: Path, databases: list[Path]) -> Check:
+    from .fsutil import size_text
+
     usage = shutil.disk_usage(root)
     size = sum(p.stat().st_size for p in databases if p.is_file())
-    detail = f"{_size(usage.free)} free of {_size(usage.total)} where the workspace is (databases: {_size(size)})"
+    free, total = size_text(usage.free), size_text(usage.total)
+    detail = f"{free} free of {total} where the workspace is (databases: {size_text(size)})"
     if usage.free < DISK_ERROR_BYTES:
         return Check(
             "disk space",
             ERROR,
             detail,
-            f"free space on that disk now: below {_size(DISK_ERROR_BYTES)} changes may not be saved",
+            f"free space on that disk now: below {size_text(DISK_ERROR_BYTES)} changes may not be saved",
         )
     if usage.free < max(DISK_WARNING_BYTES, DISK_DB_FACTOR * size):
         return Check(
             "disk space",
             WARNING,
             detail,
-            f"free space soon: clips, recaps and backups need room (keep at least {_size(DISK_WARNING_BYTES)}"
+            f"free space soon: clips, recaps and backups need room (keep at least {size_text(DISK_WARNING_BYTES)}"
             f" and {DISK_DB_FACTOR}x the databases)",
         )
     return Check("disk space", OK, detail)

@@ -71,6 +71,14 @@ def stray_temp_files(path: Path) -> list[Path]:
         return []
 
 
+def size_text(n: float) -> str:
+    """A file or disk size for people: ``512 bytes``, ``3.4 kB``, ``28.0 MB``, ``77.5 GB`` (units of 1024)."""
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n:.0f} bytes"
+
+
 def default_file_mode() -> int:
     """The mode a plain ``open()`` would give a new file (``mkstemp`` gives 0600, unreadable to teammates)."""
     mask = os.umask(0)

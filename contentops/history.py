@@ -28,14 +28,20 @@ def entry_json(entry: dict[str, Any], zone: str, store: str = "calendar") -> dic
     }
 
 
-def _stores(ws: Workspace, actor: str | None = None) -> dict[str, Any]:
+def stores(ws: Workspace, actor: str | None = None) -> dict[str, Any]:
+    """The workspace's two stores by name: ``calendar`` and ``metrics`` (each with its own journal)."""
     return {"calendar": ws.store(actor), "metrics": ws.metrics_store(actor)}
+
+
+def ref(store: str, number: int) -> str:
+    """How a journal entry or a backup is named: ``12`` in the calendar, ``m12`` in the metrics."""
+    return f"m{number}" if store == "metrics" else str(number)
 
 
 def history(ws: Workspace, limit: int | None = 20) -> list[dict[str, Any]]:
     """Newest first, from both journals. Entries beyond the live journals come from their archives."""
     tagged: list[tuple[str, dict[str, Any]]] = []
-    for name, store in _stores(ws).items():
+    for name, store in stores(ws).items():
         if not store.path.exists():
             continue
         entries = store.read().history()
@@ -54,9 +60,9 @@ def undo(ws: Workspace, actor: str | None = None, now: datetime | None = None) -
     from .errors import NotFoundError
     from .store import undo_target
 
-    stores = _stores(ws, actor)
+    by_name = stores(ws, actor)
     newest: tuple[str, str] | None = None  # (at, store)
-    for name, store in stores.items():
+    for name, store in by_name.items():
         if not store.path.exists():
             continue
         entry = undo_target(store.read().history())
@@ -64,4 +70,4 @@ def undo(ws: Workspace, actor: str | None = None, now: datetime | None = None) -
             newest = (entry["at"], name)
     if newest is None:
         raise NotFoundError("nothing to undo", hint="'contentops history' lists the changes")
-    return entry_json(stores[newest[1]].undo(now), ws.config.zone, newest[1])
+    return entry_json(by_name[newest[1]].undo(now), ws.config.zone, newest[1])

@@ -40,15 +40,6 @@ def asset() -> None:
     """
 
 
-def _size(n: int) -> str:
-    value, unit = float(n), "bytes"
-    for bigger in ("kB", "MB", "GB"):
-        if value < 1000:
-            break
-        value, unit = value / 1000, bigger
-    return f"{n} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
-
-
 def _media(a: dict[str, Any]) -> str:
     size = f"{a['width']}x{a['height']}"
     return f"video {a['duration']:.1f} s, {size}" if a["media"] == "video" else f"photo {size}"
@@ -93,6 +84,7 @@ def add(
     Example: contentops asset add inbox/kiri.mp4 --kind creator-submission --creator @kiri.nz --source email
     """
     from ..assets import add_assets
+    from ..fsutil import size_text
 
     with progress_bar() as bar:
         task = bar.add_task("Reading files", total=len(paths))
@@ -115,7 +107,7 @@ def add(
     out = console()
     for a in result["added"]:
         what = f"  {a['kind']} by {esc(a['creator'])}, consent {_consent(a)}" if a["consent"] else ""
-        out.print(f"Added asset {a['id']}: {esc(a['path'])} ({_media(a)}, {_size(a['size'])}){what}")
+        out.print(f"Added asset {a['id']}: {esc(a['path'])} ({_media(a)}, {size_text(a['size'])}){what}")
     for d in result["duplicates"]:
         where = "" if d["same_path"] else f" under {esc(d['registered_path'])} (same content)"
         out.print(f"[yellow]{esc(d['path'])}: already registered as asset {d['asset']}{where}; not added again[/]")
@@ -138,6 +130,7 @@ def list_(
     from rich.table import Table
 
     from ..assets import list_assets
+    from ..fsutil import size_text
 
     assets = list_assets(workspace(ctx), campaign=campaign, kind=kind, consent=consent)
     if json_:
@@ -156,7 +149,7 @@ def list_(
     for a in assets:
         cells = [str(a["id"]), a["kind"], esc(a["path"]), _media(a)]
         if extra:
-            cells += [_size(a["size"]), esc(a["campaign"] or ""), esc(a["creator"] or "")]
+            cells += [size_text(a["size"]), esc(a["campaign"] or ""), esc(a["creator"] or "")]
         cells += [_consent(a), ", ".join(map(str, a["posts"]))]
         t.add_row(*cells)
     out = console()
@@ -167,6 +160,8 @@ def list_(
 def _show(a: dict[str, Any]) -> None:
     from rich.table import Table
 
+    from ..fsutil import size_text
+
     t = Table(show_header=False, box=None, pad_edge=False)
     t.add_column(style="bold")
     t.add_column(overflow="fold")
@@ -174,7 +169,7 @@ def _show(a: dict[str, Any]) -> None:
     if "file" in a:
         t.add_row("File", f"{FILE_STATE[a['file']['state']]}  [dim]{esc(a['file']['path'])}[/]")
     t.add_row("Kind", a["kind"])
-    t.add_row("Media", f"{_media(a)}, {_size(a['size'])} ({a['size']:,} bytes)")
+    t.add_row("Media", f"{_media(a)}, {size_text(a['size'])} ({a['size']:,} bytes)")
     t.add_row("SHA-256", a["sha256"])
     for label, key in (("Campaign", "campaign"), ("Creator", "creator"), ("Source", "source")):
         if a[key]:
@@ -265,10 +260,11 @@ def refresh(
     Example: contentops asset refresh 3 --path media/final/hero.mp4
     """
     from ..assets import parse_asset_id, refresh_asset
+    from ..fsutil import size_text
 
     a, notes = refresh_asset(workspace(ctx), parse_asset_id(asset_id), now=now(), path=path, actor=by)
     if json_:
         print_json(a)
         return
     _notes(notes)
-    console().print(f"Asset {a['id']}: {esc(a['path'])}  {_media(a)}, {_size(a['size'])}")
+    console().print(f"Asset {a['id']}: {esc(a['path'])}  {_media(a)}, {size_text(a['size'])}")

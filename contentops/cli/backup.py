@@ -19,14 +19,6 @@ def backup() -> None:
     """
 
 
-def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if n < 1024 or unit == "MB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    raise AssertionError
-
-
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """The backups of both files, newest first, with the change made after each one.
@@ -38,6 +30,7 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
     from rich.table import Table
 
     from ..backup import list_backups
+    from ..fsutil import size_text
 
     ws = workspace(ctx)
     found = [b.to_json(ws.config.zone) for b in list_backups(ws)]
@@ -52,7 +45,6 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
         t.add_column(col, overflow="fold")
     for b in found:
         nxt = b["followed_by"]
-        prefix = "m" if b["store"] == "metrics" else ""
-        after = "-" if nxt is None else f"#{prefix}{nxt['id']} {esc(nxt['summary'])}"
-        t.add_row(b["ref"], f"{b['store']}.json", when_text(b["saved_at"], False), _size(b["size"]), after)
+        after = "-" if nxt is None else f"#{nxt['ref']} {esc(nxt['summary'])}"
+        t.add_row(b["ref"], f"{b['store']}.json", when_text(b["saved_at"], False), size_text(b["size"]), after)
     console().print(t)

@@ -34,10 +34,9 @@ def clip() -> None:
 
 
 def _size_text(size: int) -> str:
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if size >= scale:
-            return f"{size / scale:.1f} {unit} [dim]({size:,} bytes)[/]"
-    return f"{size} bytes"
+    from ..fsutil import size_text
+
+    return size_text(size) if size < 1024 else f"{size_text(size)} [dim]({size:,} bytes)[/]"
 
 
 def _show(info: Probe) -> None:

@@ -97,8 +97,8 @@ def restore(
         print_json(plan.to_json(zone))
         return
     entry = plan.restored or {}
-    ref = f"{'m' if plan.backup.store == 'metrics' else ''}{entry.get('id')}"
-    console().print(f"Restored {plan.backup.store}.json from backup {plan.backup.ref} (change #{ref}).")
+    change = plan.to_json(zone)["restored"]["ref"]
+    console().print(f"Restored {plan.backup.store}.json from backup {plan.backup.ref} (change #{change}).")
     if entry.get("undoable") is False:
         console().print(f"The broken file is kept as calendar/backups/{esc(entry.get('kept_as'))}.")
     else:

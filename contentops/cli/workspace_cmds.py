@@ -104,7 +104,9 @@ def undo(ctx: typer.Context, by: ByOpt = None) -> None:
 
 def _ref(entry: dict[str, Any]) -> str:
     """How history shows an entry's id: ``12`` for the calendar, ``m3`` for the metrics journal."""
-    return f"m{entry['id']}" if entry["store"] == "metrics" else str(entry["id"])
+    from ..history import ref
+
+    return ref(entry["store"], entry["id"])
 
 
 def register(app: typer.Typer) -> None:
