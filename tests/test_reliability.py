@@ -43,8 +43,8 @@ import contentops.fsutil as fsutil_mod
 import contentops.store as store_mod
 from contentops import metrics
 from contentops.calendar_ops import add_post, edit_post, transition
-from contentops.errors import NotFoundError, StoreError, UsageError
-from contentops.store import HISTORY, META, Store, dump_json
+from contentops.errors import NotFoundError, SchemaError, StoreError, UsageError
+from contentops.store import HISTORY, META, Store
 from contentops.workspace import Workspace, find_workspace, init_workspace
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -607,16 +607,16 @@ def test_a_failing_upgrade_changes_nothing(tmp_path: Path, monkeypatch: pytest.M
     assert path.read_bytes() == old and strays(path) == []
 
 
-def test_an_older_contentops_refuses_a_newer_file(tmp_path: Path, schema_2: None) -> None:
+def test_an_older_contentops_refuses_a_newer_file(
+    tmp_path: Path, schema_2: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Written by 'schema 2', read by this contentops pretending to be the older one."""
     path = tmp_path / "calendar.json"
     _schema_1_file(path)
     _one_change(Store(path))  # now schema 2
     newer = path.read_bytes()
-    store_mod.SCHEMA_VERSION = 1
-    from contentops.errors import SchemaError
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 1)
 
     with pytest.raises(SchemaError, match=r"newer contentops \(schema 2; this one knows 1\)"):
         _one_change(Store(path))
     assert path.read_bytes() == newer
-    assert dump_json(json.loads(newer)) == newer

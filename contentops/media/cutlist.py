@@ -26,6 +26,7 @@ import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..calendar_ops import parse_post_id
 from ..errors import NotFoundError, UsageError
 from ..names import MAX_NAME_CHARS as MAX_NAME_CHARS
 from ..names import child_path, safe_filename, unique_filename
@@ -176,11 +177,10 @@ def _row(line: int, columns: list[str], cells: list[str], folder: Path) -> CutRo
         problem("frame", f"unknown frame mode {values['frame']!r} (use {', '.join(FRAME_MODES)})")
     post = None
     if values.get("post"):
-        raw = values["post"].lstrip("#")
-        if raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) > 0:  # int() refuses '²' and 5,000 digits
-            post = int(raw)
-        else:
-            problem("post", f"{values['post'][:20]!r} is not a post id (a number, as 'contentops post list' shows)")
+        try:
+            post = parse_post_id(values["post"])
+        except UsageError as exc:
+            problem("post", exc.message)
     name = values.get("name") or default_name(values.get("source", ""), values.get("start", ""), values.get("end", ""))
     return CutRow(
         line=line,

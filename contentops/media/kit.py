@@ -44,13 +44,17 @@ def font_file(kit: BrandKit, which: str) -> Path | None:
 
 
 def logo_file(kit: BrandKit, other_way: str) -> Path | None:
-    """The kit's logo file, checked (see ``_kit_file``) and decoded once by ``open_image`` (so a damaged logo or
-    an image bomb is refused before any render); None if the kit has none (``other_way``: how to go on)."""
+    """The kit's logo file, checked by ``logo_image`` (so a damaged logo or an image bomb is refused before any
+    render); None if the kit has none (``other_way``: how to go on)."""
+    return None if logo_image(kit, other_way) is None else kit.logo
+
+
+def logo_image(kit: BrandKit, other_way: str) -> Image | None:
+    """The kit's logo checked (see ``_kit_file``) and decoded by ``open_image``; None if the kit has none."""
     if kit.logo is None:
         return None
     _kit_file(kit, kit.logo, "logo", f"put the file there, fix [logo] file in {kit.source}, or {other_way}")
-    open_image(kit.logo, "logo")
-    return kit.logo
+    return open_image(kit.logo, "logo")
 
 
 def _kit_file(kit: BrandKit, path: Path, what: str, fix: str) -> None:
@@ -108,13 +112,11 @@ def file_problems(kit: BrandKit) -> list[Problem]:
         except ContentOpsError as exc:
             problems.append(Problem(f"fonts.{key}", exc.message, exc.hint or ""))
     try:
-        logo = logo_file(kit, "remove the key for no logo")
-        if logo is not None:
-            image = open_image(logo, "logo")
-            if min(image.size) < 16:
-                problems.append(
-                    Problem("logo.file", f"the logo is only {image.width}x{image.height} pixels", "use at least 256 px")
-                )
+        image = logo_image(kit, "remove the key for no logo")
+        if image is not None and min(image.size) < 16:
+            problems.append(
+                Problem("logo.file", f"the logo is only {image.width}x{image.height} pixels", "use at least 256 px")
+            )
     except ContentOpsError as exc:
         problems.append(Problem("logo.file", exc.message, exc.hint or ""))
     return problems
